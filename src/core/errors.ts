@@ -1,0 +1,85 @@
+// Named errors: each says what went wrong and what the user or host developer can do about it. Callers branch on
+// `instanceof` or on `name`, which survives structured cloning across workers.
+
+export class PersonaError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** An event (or one event of a batch) failed validation; nothing of the batch was written. */
+export class InvalidEventError extends PersonaError {
+  constructor(
+    /** Path of the offending field, e.g. `events[3].metadata.tags`. */
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`Invalid event: ${field} ${reason}. Nothing was recorded.`);
+  }
+}
+
+/** A value other than an event (a memory, a preference, a setting) was rejected at the store's boundary. */
+export class InvalidInputError extends PersonaError {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`Invalid input: ${field} ${reason}. Nothing was changed.`);
+  }
+}
+
+/** The browser refused the write because the origin's storage quota is full. Nothing of the write was kept. */
+export class QuotaExceededStorageError extends PersonaError {
+  constructor(options?: ErrorOptions) {
+    super(
+      'Storage is full: the browser refused the write and nothing of it was kept. ' +
+        'Free space with the retention policy, delete old history, or export and wipe.',
+      options,
+    );
+  }
+}
+
+/** Another tab upgraded or deleted the database; this connection was closed so it could proceed. */
+export class StoreClosedError extends PersonaError {
+  constructor(reason = 'the store was closed') {
+    super(`Persona's store is closed (${reason}). Reload the page to reopen it.`);
+  }
+}
+
+/** The database on disk was written by a newer Persona than this one. */
+export class StoreVersionError extends PersonaError {
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(`This data was written by a newer Persona (schema ${found}; this build reads up to ${supported}). Update the app.`);
+  }
+}
+
+/** Segments of one vector space disagree (dimension or model), or a segment is malformed. */
+export class SegmentIntegrityError extends PersonaError {}
+
+/** An import file is malformed; `line` is the 1-based NDJSON line (0 for the container itself). */
+export class ImportFormatError extends PersonaError {
+  constructor(
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`Import rejected at line ${line}: ${reason}. Nothing was changed.`);
+  }
+}
+
+/** The passphrase does not open this encrypted export. */
+export class WrongPassphraseError extends PersonaError {
+  constructor() {
+    super('Wrong passphrase: this export could not be decrypted. Nothing was changed.');
+  }
+}
+
+/** An encrypted export failed its integrity check: it was altered, truncated or corrupted. */
+export class TamperedExportError extends PersonaError {
+  constructor(detail: string) {
+    super(`This encrypted export was altered or is incomplete (${detail}). Nothing was changed.`);
+  }
+}

@@ -1,0 +1,77 @@
+// An inverted-index batch in a compact, structured-clone-friendly form: one postings segment holds the term
+// frequencies of up to a segment's worth of documents, so the keyword index loads in a few reads.
+
+export interface PostingsPayload {
+  /** Distinct terms of the segment, sorted. */
+  terms: string[];
+  /** Postings of terms[i] are docs/freqs[termOffsets[i] .. termOffsets[i + 1]). */
+  termOffsets: Uint32Array;
+  /** Slot numbers (index into the segment's ids). */
+  docs: Uint32Array;
+  /** Term frequency of each posting, saturated at 65,535. */
+  freqs: Uint16Array;
+  /** Token count of each slot, for length normalisation (BM25's |d|). */
+  docLengths: Uint32Array;
+}
+
+/** Builds the payload from each document's term → frequency map; slot i is documents[i]. */
+export function buildPostings(documents: readonly ReadonlyMap<string, number>[]): PostingsPayload {
+  const byTerm = new Map<string, { doc: number; freq: number }[]>();
+  const docLengths = new Uint32Array(documents.length);
+  documents.forEach((terms, doc) => {
+    let length = 0;
+    for (const [term, freq] of terms) {
+      if (!Number.isInteger(freq) || freq <= 0) throw new RangeError(`term frequency of "${term}" must be a positive integer`);
+      length += freq;
+      let list = byTerm.get(term);
+      if (!list) byTerm.set(term, (list = []));
+      list.push({ doc, freq });
+    }
+    docLengths[doc] = length;
+  });
+  const terms = [...byTerm.keys()].sort();
+  const total = terms.reduce((sum, term) => sum + (byTerm.get(term)?.length ?? 0), 0);
+  const termOffsets = new Uint32Array(terms.length + 1);
+  const docs = new Uint32Array(total);
+  const freqs = new Uint16Array(total);
+  let at = 0;
+  terms.forEach((term, i) => {
+    termOffsets[i] = at;
+    for (const { doc, freq } of byTerm.get(term) ?? []) {
+      docs[at] = doc;
+      freqs[at] = Math.min(freq, 0xffff);
+      at++;
+    }
+  });
+  termOffsets[terms.length] = at;
+  return { terms, termOffsets, docs, freqs, docLengths };
+}
+
+/** The postings of one term in a payload (binary search over the sorted terms). */
+export function postingsOf(payload: PostingsPayload, term: string): { docs: Uint32Array; freqs: Uint16Array } {
+  let lo = 0;
+  let hi = payload.terms.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const found = payload.terms[mid] as string;
+    if (found === term) {
+      const start = payload.termOffsets[mid] as number;
+      const end = payload.termOffsets[mid + 1] as number;
+      return { docs: payload.docs.subarray(start, end), freqs: payload.freqs.subarray(start, end) };
+    }
+    if (found < term) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return { docs: new Uint32Array(0), freqs: new Uint16Array(0) };
+}
+
+/** The term-frequency map of each slot, rebuilt from a payload (used when compaction merges segments). */
+export function documentsOf(payload: PostingsPayload): Map<string, number>[] {
+  const documents = Array.from(payload.docLengths, () => new Map<string, number>());
+  payload.terms.forEach((term, i) => {
+    const start = payload.termOffsets[i] as number;
+    const end = payload.termOffsets[i + 1] as number;
+    for (let p = start; p < end; p++) documents[payload.docs[p] as number]?.set(term, payload.freqs[p] as number);
+  });
+  return documents;
+}

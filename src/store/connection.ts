@@ -1,0 +1,178 @@
+// One open Persona database: the idb connection, the change feed, and the single write path every module uses,
+// so that each write is one transaction, is announced after it commits, and fails with a named error.
+import { openDB, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, type StoreNames } from 'idb';
+import { DEFAULT_EVENT_LIMITS, type EventLimits } from '../core/event-validation';
+import { PersonaError, QuotaExceededStorageError, StoreClosedError, StoreVersionError } from '../core/errors';
+import { ChangeFeed, type ChangeMessage, type StoreChange } from './change-feed';
+import { LATEST_VERSION, migrate } from './migrations';
+import type { PersonaDB, PersonaStoreName } from './schema';
+
+export type CloseReason = 'versionchange' | 'terminated' | 'closed';
+
+export interface StoreOptions {
+  /** IndexedDB database name; one name is one user's data. Default 'persona'. */
+  name?: string;
+  /** Schema version to open; only tests open an older one. Default: the latest. */
+  version?: number;
+  limits?: Partial<EventLimits>;
+  /** Milliseconds since the epoch; injectable for tests. */
+  clock?: () => number;
+  newId?: () => string;
+  /** Called once when this connection closes, e.g. because another tab is upgrading the database. */
+  onClose?: (reason: CloseReason) => void;
+}
+
+/**
+ * Any transaction that includes the stores S (and meta), whatever else it spans: helpers state the stores they
+ * need, and the compiler checks each caller's transaction covers them.
+ */
+export interface TxWith<S extends PersonaStoreName, M extends IDBTransactionMode = 'readwrite'> {
+  objectStore<N extends S | 'meta'>(name: N): IDBPObjectStore<PersonaDB, ArrayLike<StoreNames<PersonaDB>>, N, M>;
+}
+
+export type WriteTx<S extends PersonaStoreName> = TxWith<S>;
+
+export class StoreConnection {
+  readonly origin = crypto.randomUUID();
+  readonly feed: ChangeFeed;
+  readonly limits: EventLimits;
+  readonly clock: () => number;
+  readonly newId: () => string;
+  #closed: CloseReason | undefined;
+
+  private constructor(
+    readonly db: IDBPDatabase<PersonaDB>,
+    readonly name: string,
+    options: StoreOptions,
+    private readonly onClose: ((reason: CloseReason) => void) | undefined,
+  ) {
+    this.feed = new ChangeFeed(name);
+    this.limits = { ...DEFAULT_EVENT_LIMITS, ...options.limits };
+    this.clock = options.clock ?? Date.now;
+    this.newId = options.newId ?? (() => crypto.randomUUID());
+  }
+
+  static async open(options: StoreOptions = {}): Promise<StoreConnection> {
+    const name = options.name ?? 'persona';
+    const version = options.version ?? LATEST_VERSION;
+    const clock = options.clock ?? Date.now;
+    // The callbacks below can fire only after openDB resolves, when the connection object exists.
+    const opened: { connection?: StoreConnection; upgradeError?: unknown } = {};
+    let db: IDBPDatabase<PersonaDB>;
+    try {
+      db = await openDB<PersonaDB>(name, version, {
+        upgrade(database, oldVersion, newVersion, tx) {
+          // openDB itself reports a failed upgrade; the transaction's own promise would only be an unhandled copy.
+          tx.done.catch(() => undefined);
+          // A failed step aborts the versionchange transaction: the database stays as it was, at its old version.
+          migrate(database, tx, oldVersion, newVersion ?? version, clock()).catch((error: unknown) => {
+            opened.upgradeError = error;
+            tx.abort();
+          });
+        },
+        // Another tab wants to upgrade or delete the database: step aside at once so it is not blocked.
+        blocking() {
+          opened.connection?.close('versionchange');
+        },
+        terminated() {
+          opened.connection?.markClosed('terminated');
+        },
+      });
+    } catch (error) {
+      if (opened.upgradeError instanceof Error) throw opened.upgradeError;
+      if (error instanceof DOMException && error.name === 'VersionError') {
+        const found = (await indexedDB.databases()).find((info) => info.name === name)?.version;
+        throw new StoreVersionError(found ?? Number.NaN, LATEST_VERSION);
+      }
+      throw error;
+    }
+    opened.connection = new StoreConnection(db, name, options, options.onClose);
+    return opened.connection;
+  }
+
+  get closed(): boolean {
+    return this.#closed !== undefined;
+  }
+
+  /**
+   * Runs `work` in one readwrite transaction over `stores` (plus meta, which numbers the change) and resolves only
+   * after the transaction commits. If `work` throws, the transaction is aborted and nothing of it is kept.
+   * `work` must await only IndexedDB requests, or the transaction commits early.
+   */
+  async write<S extends PersonaStoreName, T>(
+    stores: readonly S[],
+    work: (tx: WriteTx<S>, changes: StoreChange[]) => Promise<T>,
+  ): Promise<T> {
+    const names = [...new Set<S | 'meta'>([...stores, 'meta'])];
+    const tx = this.#transaction(names, 'readwrite');
+    const changes: StoreChange[] = [];
+    let result: T;
+    let seq: number;
+    try {
+      result = await work(tx, changes);
+      const meta = tx.objectStore('meta');
+      const previous = await meta.get('changes');
+      seq = (previous?.key === 'changes' ? previous.seq : 0) + 1;
+      await meta.put({ key: 'changes', seq });
+      await tx.done;
+    } catch (error) {
+      try {
+        tx.abort();
+      } catch {
+        // Already finished or aborted by the browser (quota): nothing more to undo.
+      }
+      await tx.done.catch(() => undefined);
+      throw storageError(error, this.#closed);
+    }
+    if (changes.length > 0) this.announce({ seq, changes });
+    return result;
+  }
+
+  /** A readonly transaction; reads never need the write path's bookkeeping. */
+  read<S extends PersonaStoreName>(stores: readonly S[]): TxWith<S, 'readonly'> & { done: Promise<void> } {
+    return this.#transaction([...stores], 'readonly');
+  }
+
+  announce(message: Omit<ChangeMessage, 'db' | 'origin'>): void {
+    this.feed.publish({ db: this.name, origin: this.origin, ...message });
+  }
+
+  close(reason: CloseReason = 'closed'): void {
+    if (this.#closed) return;
+    this.db.close();
+    this.markClosed(reason);
+  }
+
+  private markClosed(reason: CloseReason): void {
+    if (this.#closed) return;
+    this.#closed = reason;
+    this.feed.close();
+    this.onClose?.(reason);
+  }
+
+  #transaction<M extends IDBTransactionMode>(names: StoreNames<PersonaDB>[], mode: M): IDBPTransaction<PersonaDB, StoreNames<PersonaDB>[], M> {
+    if (this.#closed) throw new StoreClosedError(closeText(this.#closed));
+    try {
+      return this.db.transaction(names, mode);
+    } catch (error) {
+      throw storageError(error, this.#closed);
+    }
+  }
+}
+
+function closeText(reason: CloseReason): string {
+  if (reason === 'versionchange') return 'another tab is upgrading or deleting the database';
+  if (reason === 'terminated') return 'the browser closed the database';
+  return 'it was closed';
+}
+
+/** Maps the browser's storage failures to Persona's named errors; Persona's own errors pass through. */
+export function storageError(error: unknown, closed?: CloseReason): unknown {
+  if (error instanceof PersonaError) return error;
+  if (error instanceof DOMException || (error instanceof Error && 'name' in error)) {
+    const name = (error as { name: string }).name;
+    if (name === 'QuotaExceededError') return new QuotaExceededStorageError({ cause: error });
+    if (name === 'InvalidStateError' && closed) return new StoreClosedError(closeText(closed));
+  }
+  return error;
+}

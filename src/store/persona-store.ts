@@ -1,0 +1,62 @@
+// Everything Persona keeps about one user, behind one object: open it, use its parts, close or wipe it.
+import type { HistoryEvent, HistoryEventInput } from '../core/history-event';
+import type { ChangeListener } from './change-feed';
+import { StoreConnection, type StoreOptions } from './connection';
+import { EventLog } from './events';
+import { FeedbackStore } from './feedback';
+import { MemoryStore } from './memories';
+import { ProfileStore } from './profile';
+import { RetentionPolicyStore } from './retention';
+import { SegmentStore } from './segments';
+import { SettingsStore } from './settings';
+
+export class PersonaStore {
+  readonly events: EventLog;
+  readonly segments: SegmentStore;
+  readonly memories: MemoryStore;
+  readonly profile: ProfileStore;
+  readonly feedback: FeedbackStore;
+  readonly settings: SettingsStore;
+  readonly retention: RetentionPolicyStore;
+
+  private constructor(readonly connection: StoreConnection) {
+    this.events = new EventLog(connection);
+    this.segments = new SegmentStore(connection);
+    this.memories = new MemoryStore(connection);
+    this.profile = new ProfileStore(connection);
+    this.feedback = new FeedbackStore(connection);
+    this.settings = new SettingsStore(connection);
+    this.retention = new RetentionPolicyStore(connection, this.settings);
+  }
+
+  static async open(options: StoreOptions = {}): Promise<PersonaStore> {
+    return new PersonaStore(await StoreConnection.open(options));
+  }
+
+  get name(): string {
+    return this.connection.name;
+  }
+
+  /** Records one event or a batch (one transaction), then applies the retention policy if one is set. */
+  record(input: HistoryEventInput): Promise<HistoryEvent>;
+  record(inputs: readonly HistoryEventInput[]): Promise<HistoryEvent[]>;
+  async record(input: HistoryEventInput | readonly HistoryEventInput[]): Promise<HistoryEvent | HistoryEvent[]> {
+    const batch: readonly HistoryEventInput[] = isBatch(input) ? input : [input];
+    const stored = await this.events.record(batch);
+    await this.retention.apply();
+    return isBatch(input) ? stored : (stored[0] as HistoryEvent);
+  }
+
+  /** Hears every committed write of this database, from this connection and from other tabs and workers. */
+  subscribe(listener: ChangeListener): () => void {
+    return this.connection.feed.subscribe(listener);
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+}
+
+function isBatch(input: HistoryEventInput | readonly HistoryEventInput[]): input is readonly HistoryEventInput[] {
+  return Array.isArray(input);
+}

@@ -1,0 +1,280 @@
+// Vectors and keyword postings stored as segments: a few large immutable records per index ("space") instead of
+// one record per item, so 100k items load in a handful of reads. Deletes are tombstones; compaction rewrites the
+// affected segments without them. The model id and dimension are recorded with every segment and checked on load.
+import { SegmentIntegrityError, InvalidInputError } from '../core/errors';
+import { buildPostings, documentsOf, type PostingsPayload } from '../core/postings';
+import { describeChange, type StoreChange } from './change-feed';
+import type { StoreConnection, WriteTx } from './connection';
+import type { SegmentKind, SegmentRecord, StoredSegment, Tombstone } from './schema';
+
+export const DEFAULT_SEGMENT_SIZE = 1_024;
+
+export interface LoadedSegment {
+  seq: number;
+  ids: string[];
+  vectors?: Float32Array;
+  postings?: PostingsPayload;
+  /** 1 where the slot is live: not tombstoned and not superseded by a later segment. */
+  live: Uint8Array;
+}
+
+export interface LoadedSpace {
+  space: string;
+  kind: SegmentKind;
+  model: string;
+  dim: number;
+  segments: LoadedSegment[];
+  liveCount: number;
+}
+
+export interface SpaceInfo {
+  space: string;
+  kind: SegmentKind;
+  model: string;
+  dim: number;
+  segments: number;
+  entries: number;
+  tombstones: number;
+}
+
+export function vectorSpace(model: string): string {
+  return `vectors:${model}`;
+}
+
+export function postingsSpace(tokenizer: string): string {
+  return `postings:${tokenizer}`;
+}
+
+export class SegmentStore {
+  constructor(
+    private readonly connection: StoreConnection,
+    private readonly segmentSize = DEFAULT_SEGMENT_SIZE,
+  ) {}
+
+  /**
+   * Appends the vectors of events (`vectors` holds ids.length × dim floats) and marks those events embedded with
+   * `model`, in one transaction. Ids of events deleted meanwhile are skipped.
+   */
+  async appendVectors(model: string, dim: number, ids: readonly string[], vectors: Float32Array): Promise<number> {
+    if (!Number.isInteger(dim) || dim < 1 || dim > 65_536) throw new InvalidInputError('dim', 'must be a whole number from 1 to 65536');
+    if (vectors.length !== ids.length * dim) {
+      throw new InvalidInputError('vectors', `holds ${vectors.length} floats; ${ids.length} ids × ${dim} dimensions need ${ids.length * dim}`);
+    }
+    const space = vectorSpace(model);
+    return this.connection.write(['events', 'segments', 'tombstones'], async (tx, changes) => {
+      await this.#checkSpace(tx, space, 'vectors', model, dim);
+      const events = tx.objectStore('events');
+      const keptIds: string[] = [];
+      const kept = new Float32Array(vectors.length);
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i] as string;
+        const event = await events.get(id);
+        if (!event) continue;
+        kept.set(vectors.subarray(i * dim, (i + 1) * dim), keptIds.length * dim);
+        keptIds.push(id);
+        await events.put({ ...event, embedState: 'done', embedModel: model });
+      }
+      const stored = kept.slice(0, keptIds.length * dim);
+      await this.#writeChunks(tx, keptIds, (start, end) => ({
+        space,
+        kind: 'vectors',
+        model,
+        dim,
+        ids: keptIds.slice(start, end),
+        createdAt: this.connection.clock(),
+        vectors: stored.slice(start * dim, end * dim),
+      }));
+      if (keptIds.length > 0) {
+        changes.push(describeChange('segments', 'put', [space]));
+        changes.push(describeChange('events', 'put', keptIds));
+      }
+      return keptIds.length;
+    });
+  }
+
+  /** Appends the term frequencies of documents (event ids) to a keyword index built with `tokenizer`. */
+  async appendPostings(tokenizer: string, documents: readonly { id: string; terms: ReadonlyMap<string, number> }[]): Promise<number> {
+    const space = postingsSpace(tokenizer);
+    return this.connection.write(['events', 'segments', 'tombstones'], async (tx, changes) => {
+      await this.#checkSpace(tx, space, 'postings', tokenizer, 0);
+      const kept: { id: string; terms: ReadonlyMap<string, number> }[] = [];
+      for (const document of documents) {
+        if (await tx.objectStore('events').count(document.id)) kept.push(document);
+      }
+      const ids = kept.map((d) => d.id);
+      await this.#writeChunks(tx, ids, (start, end) => ({
+        space,
+        kind: 'postings',
+        model: tokenizer,
+        dim: 0,
+        ids: ids.slice(start, end),
+        createdAt: this.connection.clock(),
+        postings: buildPostings(kept.slice(start, end).map((d) => d.terms)),
+      }));
+      if (kept.length > 0) changes.push(describeChange('segments', 'put', [space]));
+      return kept.length;
+    });
+  }
+
+  /** Reads a whole space with each slot's liveness; undefined when the space has no segments. */
+  async load(space: string): Promise<LoadedSpace | undefined> {
+    const tx = this.connection.read(['segments', 'tombstones']);
+    const [segments, tombstones] = await Promise.all([
+      tx.objectStore('segments').index('by-space').getAll(space) as Promise<StoredSegment[]>,
+      tx.objectStore('tombstones').index('by-space').getAll(space),
+    ]);
+    return resolveSpace(space, segments, tombstones);
+  }
+
+  /** The live vectors of a space as one contiguous array, in segment order. */
+  async loadVectors(model: string): Promise<{ model: string; dim: number; ids: string[]; vectors: Float32Array } | undefined> {
+    const loaded = await this.load(vectorSpace(model));
+    if (!loaded) return undefined;
+    const ids: string[] = [];
+    const vectors = new Float32Array(loaded.liveCount * loaded.dim);
+    for (const segment of loaded.segments) {
+      const source = segment.vectors as Float32Array;
+      segment.ids.forEach((id, slot) => {
+        if (!segment.live[slot]) return;
+        vectors.set(source.subarray(slot * loaded.dim, (slot + 1) * loaded.dim), ids.length * loaded.dim);
+        ids.push(id);
+      });
+    }
+    return { model: loaded.model, dim: loaded.dim, ids, vectors };
+  }
+
+  async spaces(): Promise<SpaceInfo[]> {
+    const tx = this.connection.read(['segments', 'tombstones']);
+    const infos = new Map<string, SpaceInfo>();
+    for (let cursor = await tx.objectStore('segments').openCursor(); cursor; cursor = await cursor.continue()) {
+      const segment = cursor.value;
+      const info = infos.get(segment.space) ?? {
+        space: segment.space,
+        kind: segment.kind,
+        model: segment.model,
+        dim: segment.dim,
+        segments: 0,
+        entries: 0,
+        tombstones: 0,
+      };
+      info.segments++;
+      info.entries += segment.ids.length;
+      infos.set(segment.space, info);
+    }
+    for (const info of infos.values()) {
+      info.tombstones = await tx.objectStore('tombstones').index('by-space').count(info.space);
+    }
+    return [...infos.values()];
+  }
+
+  /**
+   * Rewrites the segments that hold dead slots or are not full into full ones, and drops the space's tombstones,
+   * in one transaction. Returns how many segments were rewritten (0 when there was nothing to gain).
+   */
+  async compact(space: string): Promise<number> {
+    return this.connection.write(['segments', 'tombstones'], async (tx, changes) => {
+      const segments = (await tx.objectStore('segments').index('by-space').getAll(space)) as StoredSegment[];
+      const tombstones = await tx.objectStore('tombstones').index('by-space').getAll(space);
+      const loaded = resolveSpace(space, segments, tombstones);
+      if (!loaded) return 0;
+      const dirty = loaded.segments.filter((s) => s.live.includes(0) || s.ids.length < this.segmentSize);
+      if (dirty.length <= 1 && !dirty.some((s) => s.live.includes(0)) && tombstones.length === 0) return 0;
+      const liveInDirty = dirty.reduce((sum, s) => sum + s.live.reduce((n, bit) => n + bit, 0), 0);
+      const ids: string[] = [];
+      const flat = loaded.kind === 'vectors' ? new Float32Array(liveInDirty * loaded.dim) : undefined;
+      const documents: Map<string, number>[] = [];
+      for (const segment of dirty) {
+        const docs = segment.postings ? documentsOf(segment.postings) : [];
+        segment.ids.forEach((id, slot) => {
+          if (!segment.live[slot]) return;
+          if (flat && segment.vectors) flat.set(segment.vectors.subarray(slot * loaded.dim, (slot + 1) * loaded.dim), ids.length * loaded.dim);
+          if (segment.postings) documents.push(docs[slot] as Map<string, number>);
+          ids.push(id);
+        });
+        await tx.objectStore('segments').delete(segment.seq);
+      }
+      await this.#writeChunks(tx, ids, (start, end) => ({
+        space,
+        kind: loaded.kind,
+        model: loaded.model,
+        dim: loaded.dim,
+        ids: ids.slice(start, end),
+        createdAt: this.connection.clock(),
+        ...(flat ? { vectors: flat.slice(start * loaded.dim, end * loaded.dim) } : { postings: buildPostings(documents.slice(start, end)) }),
+      }));
+      for (const tombstone of tombstones) await tx.objectStore('tombstones').delete([tombstone.space, tombstone.id]);
+      changes.push(describeChange('segments', 'put', [space]));
+      return dirty.length;
+    });
+  }
+
+  /** Removes a whole space, e.g. the vectors of a model the user switched away from. */
+  async dropSpace(space: string): Promise<void> {
+    await this.connection.write(['segments', 'tombstones'], async (tx, changes: StoreChange[]) => {
+      const keys = await tx.objectStore('segments').index('by-space').getAllKeys(space);
+      for (const key of keys) await tx.objectStore('segments').delete(key);
+      const tombstoneKeys = await tx.objectStore('tombstones').index('by-space').getAllKeys(space);
+      for (const key of tombstoneKeys) await tx.objectStore('tombstones').delete(key);
+      changes.push(describeChange('segments', 'delete', [space]));
+    });
+  }
+
+  async #checkSpace(tx: WriteTx<'segments'>, space: string, kind: SegmentKind, model: string, dim: number): Promise<void> {
+    const cursor = await tx.objectStore('segments').index('by-space').openCursor(space);
+    if (!cursor) return;
+    const first = cursor.value;
+    if (first.kind !== kind || first.model !== model || first.dim !== dim) {
+      throw new SegmentIntegrityError(
+        `Space ${space} holds ${first.kind} of ${first.model} with dimension ${first.dim}; refusing to add ${kind} with dimension ${dim}.`,
+      );
+    }
+  }
+
+  async #writeChunks(
+    tx: WriteTx<'segments'>,
+    ids: readonly string[],
+    make: (start: number, end: number) => SegmentRecord,
+  ): Promise<void> {
+    for (let start = 0; start < ids.length; start += this.segmentSize) {
+      await tx.objectStore('segments').add(make(start, Math.min(ids.length, start + this.segmentSize)));
+    }
+  }
+}
+
+/** Applies supersession (a later segment's copy wins) and tombstones, and checks the space is consistent. */
+export function resolveSpace(space: string, segments: StoredSegment[], tombstones: Tombstone[]): LoadedSpace | undefined {
+  const first = segments[0];
+  if (!first) return undefined;
+  const deletedAt = new Map(tombstones.map((t) => [t.id, t.seq]));
+  const ordered = [...segments].sort((a, b) => b.seq - a.seq);
+  const seen = new Set<string>();
+  let liveCount = 0;
+  const loaded: LoadedSegment[] = [];
+  for (const segment of ordered) {
+    if (segment.kind !== first.kind || segment.model !== first.model || segment.dim !== first.dim) {
+      throw new SegmentIntegrityError(`Segments of ${space} disagree: ${first.model}/${first.dim} vs ${segment.model}/${segment.dim}.`);
+    }
+    if (segment.kind === 'vectors' && segment.vectors?.length !== segment.ids.length * segment.dim) {
+      throw new SegmentIntegrityError(`Segment ${segment.seq} of ${space} holds the wrong number of floats.`);
+    }
+    if (segment.kind === 'postings' && segment.postings?.docLengths.length !== segment.ids.length) {
+      throw new SegmentIntegrityError(`Segment ${segment.seq} of ${space} holds the wrong number of documents.`);
+    }
+    const live = new Uint8Array(segment.ids.length);
+    segment.ids.forEach((id, slot) => {
+      const superseded = seen.has(id);
+      seen.add(id);
+      const deleted = (deletedAt.get(id) ?? -1) >= segment.seq;
+      if (!superseded && !deleted) {
+        live[slot] = 1;
+        liveCount++;
+      }
+    });
+    const entry: LoadedSegment = { seq: segment.seq, ids: segment.ids, live };
+    if (segment.vectors) entry.vectors = segment.vectors;
+    if (segment.postings) entry.postings = segment.postings;
+    loaded.push(entry);
+  }
+  loaded.reverse();
+  return { space, kind: first.kind, model: first.model, dim: first.dim, segments: loaded, liveCount };
+}

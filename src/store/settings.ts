@@ -1,0 +1,36 @@
+// Persona's settings (retention policy, opted-out sources, chosen models…) as validated JSON values by key.
+import { assertJson, parseInput, settingKeySchema, SETTING_BOUNDS } from '../core/input-validation';
+import type { JsonValue } from '../core/json';
+import { describeChange } from './change-feed';
+import type { StoreConnection } from './connection';
+
+export class SettingsStore {
+  constructor(private readonly connection: StoreConnection) {}
+
+  async get<T extends JsonValue>(key: string): Promise<T | undefined> {
+    const setting = await this.connection.read(['settings']).objectStore('settings').get(key);
+    return setting?.value as T | undefined;
+  }
+
+  async set(key: string, value: JsonValue): Promise<void> {
+    const validKey = parseInput(settingKeySchema, key, 'setting key');
+    assertJson(value, SETTING_BOUNDS, `settings.${validKey}`);
+    const setting = { key: validKey, value: structuredClone(value), updatedAt: this.connection.clock() };
+    await this.connection.write(['settings'], async (tx, changes) => {
+      await tx.objectStore('settings').put(setting);
+      changes.push(describeChange('settings', 'put', [validKey]));
+    });
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.connection.write(['settings'], async (tx, changes) => {
+      await tx.objectStore('settings').delete(key);
+      changes.push(describeChange('settings', 'delete', [key]));
+    });
+  }
+
+  async all(): Promise<Record<string, JsonValue>> {
+    const settings = await this.connection.read(['settings']).objectStore('settings').getAll();
+    return Object.fromEntries(settings.map((s) => [s.key, s.value]));
+  }
+}

@@ -1,0 +1,2 @@
+import { expect, test } from 'vitest';
+test('trivial', () => { expect(crossOriginIsolated).toBe(true); });

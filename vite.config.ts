@@ -1,0 +1,61 @@
+/// <reference types="vitest/config" />
+// One config for the app build, the dev and preview servers, and the three test projects:
+// unit (Node + fake-indexeddb), browser (Vitest browser mode in a real Chromium), e2e (the built app in Chromium).
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vite';
+import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.ts';
+import { ISOLATION_HEADERS, securityHeaders } from './scripts/security-headers.ts';
+
+// Model hosts the built app may download from; empty means models come from the app's own origin only.
+const modelHosts = (process.env.PERSONA_MODEL_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+
+export default defineConfig({
+  // Vitest's browser runner injects inline scripts a CSP would block; its pages keep the isolation headers only.
+  // The e2e project checks the CSP on the real build.
+  server: { headers: process.env.VITEST ? { ...ISOLATION_HEADERS } : securityHeaders({ modelHosts, dev: true }) },
+  preview: { headers: securityHeaders({ modelHosts }) },
+  worker: { format: 'es' },
+  build: { target: 'es2022', sourcemap: true },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['tests/unit/**/*.test.ts'],
+          setupFiles: ['fake-indexeddb/auto'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts', 'tests/unit/store/**/*.test.ts'],
+          testTimeout: 120_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/e2e/serve-built-app.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
