@@ -1,0 +1,48 @@
+// Persona's public API: the one module the app, the widget and host pages import. Everything here is stable to
+// build on; anything not exported here is internal and may change without notice.
+
+// ── The store: everything Persona keeps about one user, in this browser's IndexedDB ────────────────────────────
+/** Opens (and creates or upgrades) one user's database; `record`, `events`, `memories`, `profile`, … live on it. */
+export { PersonaStore } from './store/persona-store';
+/** Options for `PersonaStore.open`; `CloseReason` says why a connection closed on its own. */
+export type { CloseReason, StoreOptions } from './store/connection';
+/** The change feed: every committed write, from this tab, other tabs and workers. */
+export type { ChangeListener, ChangeMessage, ChangeOp, StoreChange } from './store/change-feed';
+/** Reading and deleting history. */
+export type { EventPage, EventQuery, RangeDeletion } from './store/events';
+/** What a deletion removed, including memories that lost a source. */
+export type { CascadeResult } from './store/cascade';
+export type { MemoryPatch, MemoryQuery } from './store/memories';
+export type { SummaryWrite } from './store/profile';
+export type { FeedbackInput } from './store/feedback';
+/** Limits after which the oldest, least valuable events are deleted; off unless set. */
+export type { RetentionPolicy } from './store/retention';
+
+// ── Domain types ─────────────────────────────────────────────────────────────────────────────────────────────────
+/** An interaction as a host hands it to `record()`, and as Persona stores it. */
+export type { EmbedState, EventKind, HistoryEvent, HistoryEventInput, MessageRole } from './core/history-event';
+/** The kinds of event and message roles Persona accepts. */
+export { EVENT_KINDS, MESSAGE_ROLES } from './core/history-event';
+/** Size limits every recorded event is checked against (text length, batch size, metadata shape). */
+export { DEFAULT_EVENT_LIMITS, type EventLimits } from './core/event-validation';
+/** Facts about the user, each with its provenance and change history. */
+export type { Memory, MemoryAuthor, MemoryInput, MemoryRevision } from './core/memory';
+/** Explicit preferences, the summary and traits. */
+export type { Preference, Profile, ProfileSummary } from './core/profile';
+/** What the user said about an answer. */
+export { FEEDBACK_SIGNALS, type Feedback, type FeedbackSignal } from './core/feedback';
+export type { JsonObject, JsonPrimitive, JsonValue } from './core/json';
+
+// ── Errors: branch on `instanceof` or `name`; each message says what to do ─────────────────────────────────────
+export {
+  ImportFormatError,
+  InvalidEventError,
+  InvalidInputError,
+  PersonaError,
+  QuotaExceededStorageError,
+  SegmentIntegrityError,
+  StoreClosedError,
+  StoreVersionError,
+  TamperedExportError,
+  WrongPassphraseError,
+} from './core/errors';
