@@ -25,6 +25,8 @@ export default defineConfig({
           environment: 'node',
           include: ['tests/unit/**/*.test.ts'],
           setupFiles: ['fake-indexeddb/auto'],
+          // Generous: on a loaded 2-core machine the 100k-event suite shares the CPU with everything else.
+          testTimeout: 30_000,
         },
       },
       {

@@ -54,24 +54,22 @@ export class EventLog {
     if (events.length === 0) return [];
     const stored = await this.connection.write(['events'], async (tx, changes) => {
       const store = tx.objectStore('events');
+      // Requests are issued together and awaited once: IndexedDB pipelines them within the transaction, where
+      // awaiting each in turn would cost an event-loop round trip per event.
+      const existing = await Promise.all(events.map((event) => store.get(event.id)));
       const result: HistoryEvent[] = [];
-      const added: string[] = [];
-      let bytes = 0;
-      for (const event of events) {
-        const existing = await store.get(event.id);
-        if (existing) {
-          result.push(existing);
-          continue;
-        }
-        await store.add(event);
-        result.push(event);
-        added.push(event.id);
-        bytes += event.bytes;
-      }
+      const added: HistoryEvent[] = [];
+      events.forEach((event, i) => {
+        const stored = existing[i];
+        result.push(stored ?? event);
+        if (!stored) added.push(event);
+      });
+      await Promise.all(added.map((event) => store.add(event)));
+      const bytes = added.reduce((sum, event) => sum + event.bytes, 0);
       if (added.length > 0) {
         const stats = await readStats(tx);
         await writeStats(tx, { events: stats.events + added.length, bytes: stats.bytes + bytes });
-        changes.push(describeChange('events', 'put', added));
+        changes.push(describeChange('events', 'put', added.map((event) => event.id)));
       }
       return result;
     });

@@ -66,14 +66,16 @@ export class SegmentStore {
       const events = tx.objectStore('events');
       const keptIds: string[] = [];
       const kept = new Float32Array(vectors.length);
-      for (let i = 0; i < ids.length; i++) {
-        const id = ids[i] as string;
-        const event = await events.get(id);
-        if (!event) continue;
+      // Pipelined: all reads issued at once, then all updates (see EventLog.record).
+      const found = await Promise.all(ids.map((id) => events.get(id)));
+      const updates: Promise<unknown>[] = [];
+      found.forEach((event, i) => {
+        if (!event) return;
         kept.set(vectors.subarray(i * dim, (i + 1) * dim), keptIds.length * dim);
-        keptIds.push(id);
-        await events.put({ ...event, embedState: 'done', embedModel: model });
-      }
+        keptIds.push(event.id);
+        updates.push(events.put({ ...event, embedState: 'done', embedModel: model }));
+      });
+      await Promise.all(updates);
       const stored = kept.slice(0, keptIds.length * dim);
       await this.#writeChunks(tx, keptIds, (start, end) => ({
         space,

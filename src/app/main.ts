@@ -1,0 +1,2 @@
+// The app's entry module: defining <persona-app> is all it takes; the element opens the store itself.
+import './persona-app';
