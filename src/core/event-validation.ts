@@ -8,6 +8,7 @@ import {
   approximateEventBytes,
   type HistoryEvent,
 } from './history-event';
+import { objectIssue } from './input-validation';
 import { findJsonProblem, type JsonBounds, type JsonObject } from './json';
 
 export interface EventLimits {
@@ -25,6 +26,11 @@ export const DEFAULT_EVENT_LIMITS: EventLimits = {
 // The latest instant an event may claim; anything later is a clock or unit bug (seconds passed as ms, etc.).
 const LATEST_TS = Date.UTC(2200, 0, 1);
 
+const TS_REASON = 'must be a whole number of milliseconds since 1970 (before 2200) or a valid Date';
+
+const isPlainObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null);
+
 const identifier = (what: string) =>
   v.pipe(
     v.string(`${what} must be a string`),
@@ -40,10 +46,10 @@ function eventShape(limits: EventLimits) {
       ts: v.optional(
         v.union(
           [
-            v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(LATEST_TS)),
-            v.pipe(v.date(), v.check((d) => !Number.isNaN(d.getTime()) && d.getTime() >= 0 && d.getTime() <= LATEST_TS)),
+            v.pipe(v.number(), v.integer(TS_REASON), v.minValue(0, TS_REASON), v.maxValue(LATEST_TS, TS_REASON)),
+            v.pipe(v.date(TS_REASON), v.check((d) => d.getTime() >= 0 && d.getTime() <= LATEST_TS, TS_REASON)),
           ],
-          'must be a whole number of milliseconds since 1970 (before 2200) or a valid Date',
+          TS_REASON,
         ),
       ),
       kind: v.picklist(EVENT_KINDS, `must be one of ${EVENT_KINDS.join(', ')}`),
@@ -57,11 +63,12 @@ function eventShape(limits: EventLimits) {
         v.pipe(v.number('must be a number'), v.finite('must be finite'), v.minValue(-100), v.maxValue(100)),
       ),
       url: v.optional(v.pipe(v.string('must be a string'), v.maxLength(2048, 'must be at most 2048 characters'), v.url('must be an absolute URL'))),
-      metadata: v.optional(v.record(v.string(), v.unknown(), 'must be a plain object')),
+      // Shape only here; findJsonProblem then bounds depth, size and value types with exact paths.
+      metadata: v.optional(v.custom<JsonObject>(isPlainObject, 'must be a plain object')),
       source: v.optional(identifier('source')),
       sessionId: v.optional(identifier('sessionId')),
     },
-    (issue) => (issue.expected === 'never' ? 'is not a known event field' : 'must be an object'),
+    objectIssue('event'),
   );
 }
 
@@ -110,7 +117,7 @@ export function validateEvent(
   if (value.itemId !== undefined) event.itemId = value.itemId;
   if (value.rating !== undefined) event.rating = value.rating;
   if (value.url !== undefined) event.url = value.url;
-  if (value.metadata !== undefined) event.metadata = structuredClone(value.metadata as JsonObject);
+  if (value.metadata !== undefined) event.metadata = structuredClone(value.metadata);
   if (value.sessionId !== undefined) event.sessionId = value.sessionId;
   return { ...event, bytes: approximateEventBytes(event) };
 }

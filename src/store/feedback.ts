@@ -22,6 +22,8 @@ export class FeedbackStore {
   /** All feedback, oldest first, or only that on one answer. */
   async list(answerId?: string): Promise<Feedback[]> {
     const store = this.connection.read(['feedback']).objectStore('feedback');
-    return answerId === undefined ? store.index('by-ts').getAll() : store.index('by-answer').getAll(answerId);
+    if (answerId === undefined) return store.index('by-ts').getAll();
+    // The answer index orders by primary key (random ids), not time.
+    return (await store.index('by-answer').getAll(answerId)).sort((a, b) => a.ts - b.ts);
   }
 }

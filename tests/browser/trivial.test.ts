@@ -1,2 +1,0 @@
-import { expect, test } from 'vitest';
-test('trivial', () => { expect(crossOriginIsolated).toBe(true); });
