@@ -1,15 +1,15 @@
 // Named errors: each says what went wrong and what the user or host developer can do about it. Callers branch on
-// `instanceof` or on `name`, which survives structured cloning across workers.
+// `instanceof` or on `name`, which survives structured cloning across workers. Each name is a literal, not the
+// class's own name: minifiers (ours and host developers') rename classes.
 
 export class PersonaError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  override name = 'PersonaError';
 }
 
 /** An event (or one event of a batch) failed validation; nothing of the batch was written. */
 export class InvalidEventError extends PersonaError {
+  override name = 'InvalidEventError';
+
   constructor(
     /** Path of the offending field, e.g. `events[3].metadata.tags`. */
     readonly field: string,
@@ -21,6 +21,8 @@ export class InvalidEventError extends PersonaError {
 
 /** A value other than an event (a memory, a preference, a setting) was rejected at the store's boundary. */
 export class InvalidInputError extends PersonaError {
+  override name = 'InvalidInputError';
+
   constructor(
     readonly field: string,
     readonly reason: string,
@@ -31,6 +33,8 @@ export class InvalidInputError extends PersonaError {
 
 /** The browser refused the write because the origin's storage quota is full. Nothing of the write was kept. */
 export class QuotaExceededStorageError extends PersonaError {
+  override name = 'QuotaExceededStorageError';
+
   constructor(options?: ErrorOptions) {
     super(
       'Storage is full: the browser refused the write and nothing of it was kept. ' +
@@ -42,6 +46,8 @@ export class QuotaExceededStorageError extends PersonaError {
 
 /** Another tab upgraded or deleted the database; this connection was closed so it could proceed. */
 export class StoreClosedError extends PersonaError {
+  override name = 'StoreClosedError';
+
   constructor(reason = 'the store was closed') {
     super(`Persona's store is closed (${reason}). Reload the page to reopen it.`);
   }
@@ -49,6 +55,8 @@ export class StoreClosedError extends PersonaError {
 
 /** The database on disk was written by a newer Persona than this one. */
 export class StoreVersionError extends PersonaError {
+  override name = 'StoreVersionError';
+
   constructor(
     readonly found: number,
     readonly supported: number,
@@ -58,10 +66,14 @@ export class StoreVersionError extends PersonaError {
 }
 
 /** Segments of one vector space disagree (dimension or model), or a segment is malformed. */
-export class SegmentIntegrityError extends PersonaError {}
+export class SegmentIntegrityError extends PersonaError {
+  override name = 'SegmentIntegrityError';
+}
 
 /** An import file is malformed; `line` is the 1-based NDJSON line (0 for the container itself). */
 export class ImportFormatError extends PersonaError {
+  override name = 'ImportFormatError';
+
   constructor(
     readonly line: number,
     readonly reason: string,
@@ -72,6 +84,8 @@ export class ImportFormatError extends PersonaError {
 
 /** The passphrase does not open this encrypted export. */
 export class WrongPassphraseError extends PersonaError {
+  override name = 'WrongPassphraseError';
+
   constructor() {
     super('Wrong passphrase: this export could not be decrypted. Nothing was changed.');
   }
@@ -79,6 +93,8 @@ export class WrongPassphraseError extends PersonaError {
 
 /** An encrypted export failed its integrity check: it was altered, truncated or corrupted. */
 export class TamperedExportError extends PersonaError {
+  override name = 'TamperedExportError';
+
   constructor(detail: string) {
     super(`This encrypted export was altered or is incomplete (${detail}). Nothing was changed.`);
   }

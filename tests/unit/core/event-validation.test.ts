@@ -75,3 +75,12 @@ describe('validateBatch', () => {
     expect(() => validateBatch([{}, {}, {}], { ...context, limits })).toThrow(/at most 2/);
   });
 });
+
+test('every named error carries its name as a literal, so minified builds keep it', async () => {
+  const errors = await import('../../../src/core/errors');
+  for (const [exported, value] of Object.entries(errors)) {
+    const constructed = Reflect.construct(value as new (...args: unknown[]) => Error, ['x', 'y']);
+    expect(constructed.name, exported).toBe(exported);
+    expect(constructed).toBeInstanceOf(errors.PersonaError);
+  }
+});

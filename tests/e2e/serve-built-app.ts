@@ -1,0 +1,33 @@
+// Global setup of the e2e project: build the app exactly as `npm start` does (vite.config.ts, production mode,
+// into dist/), serve it with `vite preview` on a free loopback port, and hand its URL to the tests.
+import { fileURLToPath } from 'node:url';
+import { build, preview, type PreviewServer } from 'vite';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Where the built app is served, e.g. 'http://127.0.0.1:40123/' (always ends with '/'). */
+    baseURL: string;
+  }
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export default async function serveBuiltApp(project: TestProject): Promise<() => Promise<void>> {
+  await build({ root, mode: 'production', logLevel: 'warn' });
+  // Port 0: the OS picks a free port, so parallel runs and a developer's `npm start` never collide.
+  const server: PreviewServer = await preview({
+    root,
+    logLevel: 'warn',
+    preview: { host: '127.0.0.1', port: 0, strictPort: true, open: false },
+  });
+  const address = server.httpServer.address();
+  if (address === null || typeof address === 'string') {
+    await server.close();
+    throw new Error(`vite preview did not report a TCP address (got ${String(address)})`);
+  }
+  project.provide('baseURL', `http://127.0.0.1:${address.port}/`);
+  return async () => {
+    await server.close();
+  };
+}
