@@ -38,6 +38,7 @@ export {
   ImportFormatError,
   InvalidEventError,
   InvalidInputError,
+  PassphraseRequiredError,
   PersonaError,
   QuotaExceededStorageError,
   SegmentIntegrityError,

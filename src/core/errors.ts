@@ -82,6 +82,15 @@ export class ImportFormatError extends PersonaError {
   }
 }
 
+/** An encrypted export was imported without a passphrase. */
+export class PassphraseRequiredError extends PersonaError {
+  override name = 'PassphraseRequiredError';
+
+  constructor() {
+    super('This export is encrypted: give the passphrase it was exported with to import it. Nothing was changed.');
+  }
+}
+
 /** The passphrase does not open this encrypted export. */
 export class WrongPassphraseError extends PersonaError {
   override name = 'WrongPassphraseError';

@@ -9,6 +9,9 @@ import { ProfileStore } from './profile';
 import { RetentionPolicyStore } from './retention';
 import { SegmentStore } from './segments';
 import { SettingsStore } from './settings';
+import { exportData, type ExportOptions } from './transfer/export';
+import { importData, previewImport, type ImportOptions, type ImportPreview, type ImportReport } from './transfer/import';
+import { wipeAll, type WipeOptions, type WipeReport } from './transfer/wipe';
 
 export class PersonaStore {
   readonly events: EventLog;
@@ -54,6 +57,31 @@ export class PersonaStore {
 
   close(): void {
     this.connection.close();
+  }
+
+  /** Streams everything as an NDJSON export file (see docs/export-format.md), encrypted when a passphrase is given. */
+  export(options: ExportOptions = {}): ReadableStream<Uint8Array> {
+    return exportData(this.connection, options);
+  }
+
+  /** What import() would add, update and skip, without changing anything. */
+  previewImport(source: Blob, options: ImportOptions = {}): Promise<ImportPreview> {
+    return previewImport(this.connection, source, options);
+  }
+
+  /**
+   * Validates the whole file, then applies it in one transaction; a bad file changes nothing. The retention policy,
+   * if set, applies afterwards as it does after record().
+   */
+  async import(source: Blob, options: ImportOptions = {}): Promise<ImportReport> {
+    const report = await importData(this.connection, source, options);
+    await this.retention.apply();
+    return report;
+  }
+
+  /** Closes the store and deletes its database and Persona's caches from this device. */
+  wipe(options: WipeOptions = {}): Promise<WipeReport> {
+    return wipeAll(this.connection, options);
   }
 }
 

@@ -55,7 +55,7 @@ test('the page records and the worker hears it, then reads it through its own co
       }),
     );
   });
-  await page.record([{ kind: 'note', text: 'a' }, { kind: 'note', text: 'b' }]);
+  await page.record([{ kind: 'note', text: 'a', ts: 1_000 }, { kind: 'note', text: 'b', ts: 2_000 }]);
   await arrived;
   expect(messages[0]?.origin).toBe(page.connection.origin);
   expect(await host.count()).toBe(2);

@@ -1,0 +1,143 @@
+// What an import does to the user's stores, decided row by row by one function that both the import and its
+// preview use: the preview asks it in readonly transactions, the import asks it and acts on the answer inside the
+// single transaction that applies the whole file.
+import { SegmentIntegrityError } from '../../core/errors';
+import type { Feedback } from '../../core/feedback';
+import type { HistoryEvent } from '../../core/history-event';
+import type { Memory } from '../../core/memory';
+import type { Profile } from '../../core/profile';
+import { describeChange } from '../change-feed';
+import type { StoreConnection, TxWith, WriteTx } from '../connection';
+import { USER_DATA_STORES, type PersonaStoreName, type SegmentRecord, type Setting, type StagedRecord, type StagedStore } from '../schema';
+import { readStats, writeStats } from '../stats';
+import { TYPE_OF, zeroCounts, type ExportHeader, type TypeCounts } from './format';
+import { importRange } from './staging';
+
+export type ImportMode = 'merge' | 'replace';
+
+/**
+ * What an import did, per record type (or, from previewImport, what it would do).
+ * merge: an event whose id exists is skipped as it is; memories, feedback, settings and profiles with an existing
+ * key are updated (replaced by the imported record); segments are always added.
+ * replace: the user's stores are cleared first, so everything is added.
+ */
+export interface ImportReport {
+  mode: ImportMode;
+  encrypted: boolean;
+  header: ExportHeader;
+  added: TypeCounts;
+  updated: TypeCounts;
+  skipped: TypeCounts;
+}
+
+/** The same counts as an ImportReport, computed without changing anything. */
+export type ImportPreview = ImportReport;
+
+type Outcome = 'added' | 'updated' | 'skipped';
+type UserStore = (typeof USER_DATA_STORES)[number];
+
+const PREVIEW_CHUNK = 500;
+
+export async function applyImport(connection: StoreConnection, importId: string, report: ImportReport): Promise<ImportReport> {
+  const stores = [...USER_DATA_STORES, 'staging'] as const;
+  return connection.write(stores, async (tx, changes) => {
+    let stats = await readStats(tx);
+    if (report.mode === 'replace') {
+      for (const store of USER_DATA_STORES) {
+        await tx.objectStore(store).clear();
+        changes.push(describeChange(store, 'clear'));
+      }
+      stats = { events: 0, bytes: 0 };
+    }
+    const touched = new Map<PersonaStoreName, Set<string>>();
+    const staging = tx.objectStore('staging');
+    for (let cursor = await staging.openCursor(importRange(importId)); cursor; cursor = await cursor.continue()) {
+      const row = cursor.value;
+      const outcome = await outcomeOf(tx, row, report.mode);
+      report[outcome][TYPE_OF[row.store]]++;
+      if (outcome === 'skipped') continue;
+      const key = await put(tx, row);
+      if (row.store === 'events') {
+        stats = { events: stats.events + 1, bytes: stats.bytes + (row.value as HistoryEvent).bytes };
+      }
+      const keys = touched.get(row.store) ?? new Set<string>();
+      touched.set(row.store, keys.add(key));
+    }
+    await staging.delete(importRange(importId));
+    await writeStats(tx, stats);
+    for (const [store, keys] of touched) changes.push(describeChange(store, 'put', [...keys]));
+    return report;
+  });
+}
+
+/** Fills the report's counts from the staged rows without writing to the user's stores. */
+export async function previewStaged(connection: StoreConnection, importId: string, report: ImportReport): Promise<ImportPreview> {
+  let after = -Infinity;
+  for (;;) {
+    const tx = connection.read([...USER_DATA_STORES, 'staging']);
+    const range = IDBKeyRange.bound([importId, after], [importId, Infinity], true, false);
+    const rows = await tx.objectStore('staging').getAll(range, PREVIEW_CHUNK);
+    for (const row of rows) report[await outcomeOf(tx, row, report.mode)][TYPE_OF[row.store]]++;
+    const last = rows.at(-1);
+    if (!last || rows.length < PREVIEW_CHUNK) return report;
+    after = last.n;
+  }
+}
+
+export function emptyReport(mode: ImportMode, encrypted: boolean, header: ExportHeader): ImportReport {
+  return { mode, encrypted, header, added: zeroCounts(), updated: zeroCounts(), skipped: zeroCounts() };
+}
+
+/** Rows were validated before staging, so each value has its store's shape. */
+async function outcomeOf<M extends IDBTransactionMode>(tx: TxWith<UserStore, M>, row: StagedRecord, mode: ImportMode): Promise<Outcome> {
+  if (row.store === 'segments') {
+    if (mode === 'merge') await checkSpace(tx, row.value as SegmentRecord);
+    return 'added';
+  }
+  if (mode === 'replace') return 'added';
+  const exists = (await tx.objectStore(row.store).count(keyOf(row.store, row.value))) > 0;
+  if (!exists) return 'added';
+  // Events are history: the stored copy is the truth and an import never rewrites it.
+  return row.store === 'events' ? 'skipped' : 'updated';
+}
+
+/** A space holds one model and dimension (resolveSpace refuses mixtures), so a clashing import is refused whole. */
+async function checkSpace<M extends IDBTransactionMode>(tx: TxWith<'segments', M>, segment: SegmentRecord): Promise<void> {
+  const cursor = await tx.objectStore('segments').index('by-space').openCursor(segment.space);
+  if (!cursor) return;
+  const first = cursor.value;
+  if (first.kind !== segment.kind || first.model !== segment.model || first.dim !== segment.dim) {
+    throw new SegmentIntegrityError(
+      `Import refused: this device's ${segment.space} holds ${first.model} vectors of dimension ${first.dim}, the file ${segment.model} of dimension ${segment.dim}. Nothing was changed; import with mode 'replace' or drop that space first.`,
+    );
+  }
+}
+
+function keyOf(store: Exclude<StagedStore, 'segments'>, value: unknown): string {
+  return store === 'settings' ? (value as Setting).key : (value as { id: string }).id;
+}
+
+/** Writes one staged row to its store and returns the key to announce (a segment announces its space). */
+async function put(tx: WriteTx<UserStore>, row: StagedRecord): Promise<string> {
+  switch (row.store) {
+    case 'events':
+      await tx.objectStore('events').put(row.value as HistoryEvent);
+      return (row.value as HistoryEvent).id;
+    case 'memories':
+      await tx.objectStore('memories').put(row.value as Memory);
+      return (row.value as Memory).id;
+    case 'profile':
+      await tx.objectStore('profile').put(row.value as Profile);
+      return (row.value as Profile).id;
+    case 'feedback':
+      await tx.objectStore('feedback').put(row.value as Feedback);
+      return (row.value as Feedback).id;
+    case 'settings':
+      await tx.objectStore('settings').put(row.value as Setting);
+      return (row.value as Setting).key;
+    case 'segments':
+      // A fresh seq: appended after every existing segment, so no older tombstone hides it.
+      await tx.objectStore('segments').add(row.value as SegmentRecord);
+      return (row.value as SegmentRecord).space;
+  }
+}
