@@ -4,7 +4,7 @@
 import { SegmentIntegrityError, InvalidInputError } from '../core/errors';
 import { buildPostings, documentsOf, type PostingsPayload } from '../core/postings';
 import { describeChange, type StoreChange } from './change-feed';
-import type { StoreConnection, WriteTx } from './connection';
+import type { StoreConnection, TxWith, WriteTx } from './connection';
 import type { SegmentKind, SegmentRecord, StoredSegment, Tombstone } from './schema';
 
 export const DEFAULT_SEGMENT_SIZE = 1_024;
@@ -62,7 +62,8 @@ export class SegmentStore {
     }
     const space = vectorSpace(model);
     return this.connection.write(['events', 'segments', 'tombstones'], async (tx, changes) => {
-      await this.#checkSpace(tx, space, 'vectors', model, dim);
+      const clash = await spaceConflict(tx, { space, kind: 'vectors', model, dim });
+      if (clash) throw new SegmentIntegrityError(`Space ${space} holds ${clash}; refusing to add vectors with dimension ${dim}.`);
       const events = tx.objectStore('events');
       const keptIds: string[] = [];
       const kept = new Float32Array(vectors.length);
@@ -98,7 +99,8 @@ export class SegmentStore {
   async appendPostings(tokenizer: string, documents: readonly { id: string; terms: ReadonlyMap<string, number> }[]): Promise<number> {
     const space = postingsSpace(tokenizer);
     return this.connection.write(['events', 'segments', 'tombstones'], async (tx, changes) => {
-      await this.#checkSpace(tx, space, 'postings', tokenizer, 0);
+      const clash = await spaceConflict(tx, { space, kind: 'postings', model: tokenizer, dim: 0 });
+      if (clash) throw new SegmentIntegrityError(`Space ${space} holds ${clash}; refusing to add postings of ${tokenizer}.`);
       const kept: { id: string; terms: ReadonlyMap<string, number> }[] = [];
       for (const document of documents) {
         if (await tx.objectStore('events').count(document.id)) kept.push(document);
@@ -221,16 +223,6 @@ export class SegmentStore {
     });
   }
 
-  async #checkSpace(tx: WriteTx<'segments'>, space: string, kind: SegmentKind, model: string, dim: number): Promise<void> {
-    const cursor = await tx.objectStore('segments').index('by-space').openCursor(space);
-    if (!cursor) return;
-    const first = cursor.value;
-    if (first.kind !== kind || first.model !== model || first.dim !== dim) {
-      throw new SegmentIntegrityError(
-        `Space ${space} holds ${first.kind} of ${first.model} with dimension ${first.dim}; refusing to add ${kind} with dimension ${dim}.`,
-      );
-    }
-  }
 
   async #writeChunks(
     tx: WriteTx<'segments'>,
@@ -241,6 +233,21 @@ export class SegmentStore {
       await tx.objectStore('segments').add(make(start, Math.min(ids.length, start + this.segmentSize)));
     }
   }
+}
+
+/**
+ * A space holds one kind, model and dimension (resolveSpace refuses mixtures): describes what the space already
+ * holds when `segment` would not fit it, or returns undefined when it fits or the space is empty.
+ */
+export async function spaceConflict<M extends IDBTransactionMode>(
+  tx: TxWith<'segments', M>,
+  segment: Pick<SegmentRecord, 'space' | 'kind' | 'model' | 'dim'>,
+): Promise<string | undefined> {
+  const cursor = await tx.objectStore('segments').index('by-space').openCursor(segment.space);
+  if (!cursor) return undefined;
+  const first = cursor.value;
+  if (first.kind === segment.kind && first.model === segment.model && first.dim === segment.dim) return undefined;
+  return `${first.kind} of ${first.model} with dimension ${first.dim}`;
 }
 
 /** Applies supersession (a later segment's copy wins) and tombstones, and checks the space is consistent. */

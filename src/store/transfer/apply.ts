@@ -12,6 +12,7 @@ import { USER_DATA_STORES, type PersonaStoreName, type SegmentRecord, type Setti
 import { readStats, writeStats } from '../stats';
 import { TYPE_OF, zeroCounts, type ExportHeader, type TypeCounts } from './format';
 import { importRange } from './staging';
+import { spaceConflict } from '../segments';
 
 export type ImportMode = 'merge' | 'replace';
 
@@ -91,7 +92,16 @@ export function emptyReport(mode: ImportMode, encrypted: boolean, header: Export
 /** Rows were validated before staging, so each value has its store's shape. */
 async function outcomeOf<M extends IDBTransactionMode>(tx: TxWith<UserStore, M>, row: StagedRecord, mode: ImportMode): Promise<Outcome> {
   if (row.store === 'segments') {
-    if (mode === 'merge') await checkSpace(tx, row.value as SegmentRecord);
+    if (mode === 'merge') {
+      // A clashing space is refused whole rather than mixed.
+      const segment = row.value as SegmentRecord;
+      const clash = await spaceConflict(tx, segment);
+      if (clash) {
+        throw new SegmentIntegrityError(
+          `Import refused: this device's ${segment.space} holds ${clash}, the file ${segment.model} of dimension ${segment.dim}. Nothing was changed; import with mode 'replace' or drop that space first.`,
+        );
+      }
+    }
     return 'added';
   }
   if (mode === 'replace') return 'added';
@@ -99,18 +109,6 @@ async function outcomeOf<M extends IDBTransactionMode>(tx: TxWith<UserStore, M>,
   if (!exists) return 'added';
   // Events are history: the stored copy is the truth and an import never rewrites it.
   return row.store === 'events' ? 'skipped' : 'updated';
-}
-
-/** A space holds one model and dimension (resolveSpace refuses mixtures), so a clashing import is refused whole. */
-async function checkSpace<M extends IDBTransactionMode>(tx: TxWith<'segments', M>, segment: SegmentRecord): Promise<void> {
-  const cursor = await tx.objectStore('segments').index('by-space').openCursor(segment.space);
-  if (!cursor) return;
-  const first = cursor.value;
-  if (first.kind !== segment.kind || first.model !== segment.model || first.dim !== segment.dim) {
-    throw new SegmentIntegrityError(
-      `Import refused: this device's ${segment.space} holds ${first.model} vectors of dimension ${first.dim}, the file ${segment.model} of dimension ${segment.dim}. Nothing was changed; import with mode 'replace' or drop that space first.`,
-    );
-  }
 }
 
 function keyOf(store: Exclude<StagedStore, 'segments'>, value: unknown): string {
