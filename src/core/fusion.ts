@@ -1,0 +1,106 @@
+// Turning several ranked lists (keyword, dense) into one, and shaping it: recency decay and MMR diversity.
+// Every step keeps the parts of each score so an answer can show why an item was retrieved.
+
+export interface RankedHit {
+  id: string;
+  score: number;
+}
+
+export interface ScoreParts {
+  /** Raw score and 1-based rank in each list that found the item. */
+  lists: Record<string, { score: number; rank: number }>;
+  /** Fused relevance before recency. */
+  fused: number;
+  /** Multiplier from the item's age (1 = now). */
+  recency: number;
+}
+
+export interface FusedHit {
+  id: string;
+  score: number;
+  parts: ScoreParts;
+}
+
+/**
+ * Reciprocal rank fusion (Cormack et al. 2009): Σ weight / (k + rank). Rank-based, so BM25's unbounded scores and
+ * cosine similarities need no calibration against each other. k = 60 is the paper's value.
+ */
+export function reciprocalRankFusion(
+  lists: Readonly<Record<string, readonly RankedHit[]>>,
+  { k = 60, weights = {} }: { k?: number; weights?: Readonly<Record<string, number>> } = {},
+): FusedHit[] {
+  const fused = new Map<string, FusedHit>();
+  for (const [name, hits] of Object.entries(lists)) {
+    const weight = weights[name] ?? 1;
+    hits.forEach((hit, i) => {
+      const entry = fused.get(hit.id) ?? { id: hit.id, score: 0, parts: { lists: {}, fused: 0, recency: 1 } };
+      entry.parts.lists[name] = { score: hit.score, rank: i + 1 };
+      entry.parts.fused += weight / (k + i + 1);
+      entry.score = entry.parts.fused;
+      fused.set(hit.id, entry);
+    });
+  }
+  return sortHits([...fused.values()]);
+}
+
+/** Halves an item's weight every `halfLifeMs` of age; the future counts as now. */
+export function recencyWeight(ts: number, now: number, halfLifeMs: number): number {
+  if (!(halfLifeMs > 0) || !Number.isFinite(halfLifeMs)) return 1;
+  return 0.5 ** (Math.max(0, now - ts) / halfLifeMs);
+}
+
+/**
+ * Applies recency: score = fused × (floor + (1 − floor) × decay). The floor keeps an old but exactly relevant item
+ * retrievable (a user's allergy mentioned a year ago still matters).
+ */
+export function applyRecency(
+  hits: readonly FusedHit[],
+  timeOf: (id: string) => number | undefined,
+  { now, halfLifeMs, floor = 0.5 }: { now: number; halfLifeMs: number; floor?: number },
+): FusedHit[] {
+  return sortHits(
+    hits.map((hit) => {
+      const ts = timeOf(hit.id);
+      const recency = ts === undefined ? 1 : floor + (1 - floor) * recencyWeight(ts, now, halfLifeMs);
+      return { ...hit, score: hit.parts.fused * recency, parts: { ...hit.parts, recency } };
+    }),
+  );
+}
+
+/**
+ * Maximal marginal relevance (Carbonell & Goldstein 1998): greedily picks the item maximising
+ * λ · relevance − (1 − λ) · max similarity to those already picked, so near-duplicates do not fill the context.
+ * Relevance is the hit's score over the best score (so in [0, 1], comparable with cosine similarity); ratios,
+ * not min-max, so the last item of a list is not made worthless.
+ */
+export function mmr(
+  hits: readonly FusedHit[],
+  similarity: (a: string, b: string) => number,
+  { limit, lambda = 0.7 }: { limit: number; lambda?: number },
+): FusedHit[] {
+  if (hits.length === 0 || limit < 1) return [];
+  const top = Math.max(...hits.map((h) => h.score));
+  const pool = hits.map((hit) => ({ hit, relevance: top > 0 ? hit.score / top : 1, maxSimilarity: Number.NEGATIVE_INFINITY }));
+  const picked: FusedHit[] = [];
+  while (picked.length < limit && pool.length > 0) {
+    let best = 0;
+    let bestValue = Number.NEGATIVE_INFINITY;
+    pool.forEach((candidate, i) => {
+      const redundancy = picked.length === 0 ? 0 : candidate.maxSimilarity;
+      const value = lambda * candidate.relevance - (1 - lambda) * redundancy;
+      if (value > bestValue) {
+        bestValue = value;
+        best = i;
+      }
+    });
+    const [chosen] = pool.splice(best, 1);
+    if (!chosen) break;
+    picked.push(chosen.hit);
+    for (const candidate of pool) candidate.maxSimilarity = Math.max(candidate.maxSimilarity, similarity(candidate.hit.id, chosen.hit.id));
+  }
+  return picked;
+}
+
+function sortHits(hits: FusedHit[]): FusedHit[] {
+  return hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+}

@@ -1,0 +1,43 @@
+import { describe, expect, test } from 'vitest';
+import { applyRecency, mmr, reciprocalRankFusion, recencyWeight, type FusedHit } from '../../../src/core/fusion';
+
+describe('reciprocalRankFusion', () => {
+  test('sums weighted reciprocal ranks and keeps each list’s rank and score', () => {
+    const fused = reciprocalRankFusion(
+      { bm25: [{ id: 'a', score: 12 }, { id: 'b', score: 7 }], dense: [{ id: 'b', score: 0.9 }, { id: 'c', score: 0.8 }] },
+      { k: 60 },
+    );
+    expect(fused.map((h) => h.id)).toEqual(['b', 'a', 'c']);
+    expect(fused[0]?.score).toBeCloseTo(1 / 62 + 1 / 61, 12);
+    expect(fused[0]?.parts.lists).toEqual({ bm25: { score: 7, rank: 2 }, dense: { score: 0.9, rank: 1 } });
+    const weighted = reciprocalRankFusion({ bm25: [{ id: 'a', score: 1 }], dense: [{ id: 'c', score: 1 }] }, { weights: { dense: 2 } });
+    expect(weighted.map((h) => h.id)).toEqual(['c', 'a']);
+  });
+});
+
+describe('recency', () => {
+  test('halves per half-life, never above 1, and keeps a floor', () => {
+    const day = 86_400_000;
+    expect(recencyWeight(0, 10 * day, 10 * day)).toBeCloseTo(0.5, 12);
+    expect(recencyWeight(5 * day, 0, day)).toBe(1);
+    const hits = reciprocalRankFusion({ dense: [{ id: 'old', score: 1 }, { id: 'new', score: 0.9 }] });
+    const times: Record<string, number> = { old: 0, new: 100 * day };
+    const shaped = applyRecency(hits, (id) => times[id], { now: 100 * day, halfLifeMs: 30 * day, floor: 0.5 });
+    expect(shaped.map((h) => h.id)).toEqual(['new', 'old']);
+    expect(shaped[1]?.parts.recency).toBeGreaterThan(0.5);
+    expect(shaped[1]?.parts.recency).toBeLessThan(0.6);
+  });
+});
+
+describe('mmr', () => {
+  const hit = (id: string, score: number): FusedHit => ({ id, score, parts: { lists: {}, fused: score, recency: 1 } });
+
+  test('skips near-duplicates in favour of the next distinct item', () => {
+    const hits = [hit('a', 1), hit('a-copy', 0.99), hit('b', 0.8)];
+    const similar = (x: string, y: string) => (x.startsWith('a') && y.startsWith('a') ? 0.99 : 0.1);
+    expect(mmr(hits, similar, { limit: 2, lambda: 0.5 }).map((h) => h.id)).toEqual(['a', 'b']);
+    // λ = 1 is plain relevance order.
+    expect(mmr(hits, similar, { limit: 2, lambda: 1 }).map((h) => h.id)).toEqual(['a', 'a-copy']);
+    expect(mmr([], similar, { limit: 3 })).toEqual([]);
+  });
+});
