@@ -1,0 +1,85 @@
+// Drains the embedding queue: the oldest pending events are embedded in batches and their vectors appended to the
+// store, which marks them done in the same transaction. Stopping (abort, tab closed) loses nothing: what was not
+// written stays pending and the next drain resumes there.
+import type { HistoryEvent } from '../core/history-event';
+import type { Embedder } from '../embed/embedder';
+import { EmbeddingQueue } from '../store/embedding-queue';
+import type { PersonaStore } from '../store/persona-store';
+
+export interface IndexingProgress {
+  embedded: number;
+  pending: number;
+}
+
+export interface DrainResult {
+  embedded: number;
+  skipped: number;
+  failed: number;
+  /** True when the signal stopped the drain before the queue was empty. */
+  aborted: boolean;
+}
+
+export class EmbeddingIndexer {
+  readonly queue: EmbeddingQueue;
+
+  constructor(
+    private readonly store: PersonaStore,
+    private readonly embedder: Embedder,
+    private readonly options: { batchSize?: number; onProgress?: (progress: IndexingProgress) => void } = {},
+  ) {
+    this.queue = new EmbeddingQueue(store.connection);
+  }
+
+  async drain(signal?: AbortSignal): Promise<DrainResult> {
+    const result: DrainResult = { embedded: 0, skipped: 0, failed: 0, aborted: false };
+    const batchSize = this.options.batchSize ?? 64;
+    for (;;) {
+      if (signal?.aborted) return { ...result, aborted: true };
+      const batch = await this.queue.next(batchSize);
+      if (batch.length === 0) return result;
+      const empty = batch.filter((e) => e.text.trim() === '');
+      const texts = batch.filter((e) => e.text.trim() !== '');
+      if (empty.length > 0) {
+        await this.queue.mark(empty.map((e) => e.id), 'skipped');
+        result.skipped += empty.length;
+      }
+      if (texts.length === 0) continue;
+      let vectors: Float32Array;
+      try {
+        vectors = await this.embedder.embed(texts.map((e) => e.text), signal ? { signal } : {});
+      } catch (error) {
+        if (signal?.aborted) return { ...result, aborted: true };
+        // One bad text must neither block the queue nor take its batch down: embed the batch one by one and
+        // mark only what still fails (requeueAllBut() retries those later).
+        const single = await this.#oneByOne(texts, signal);
+        if (single.aborted) return { ...result, aborted: true };
+        result.failed += single.failed.length;
+        if (single.failed.length > 0) {
+          await this.queue.mark(single.failed, 'failed');
+          console.warn(`Persona could not embed ${single.failed.length} event(s)`, error);
+        }
+        result.embedded += await this.store.segments.appendVectors(this.embedder.model, this.embedder.dim, single.ids, single.vectors);
+        continue;
+      }
+      result.embedded += await this.store.segments.appendVectors(this.embedder.model, this.embedder.dim, texts.map((e) => e.id), vectors);
+      this.options.onProgress?.({ embedded: result.embedded, pending: await this.queue.pending() });
+    }
+  }
+
+  async #oneByOne(events: readonly HistoryEvent[], signal?: AbortSignal): Promise<{ ids: string[]; vectors: Float32Array; failed: string[]; aborted: boolean }> {
+    const dim = this.embedder.dim;
+    const ids: string[] = [];
+    const failed: string[] = [];
+    const vectors = new Float32Array(events.length * dim);
+    for (const event of events) {
+      try {
+        vectors.set(await this.embedder.embed([event.text], signal ? { signal } : {}), ids.length * dim);
+        ids.push(event.id);
+      } catch {
+        if (signal?.aborted) return { ids, vectors, failed, aborted: true };
+        failed.push(event.id);
+      }
+    }
+    return { ids, vectors: vectors.slice(0, ids.length * dim), failed, aborted: false };
+  }
+}
