@@ -1,0 +1,53 @@
+// The Embedder as the engine sees it in the browser: a client of the embedder worker. Cancelling a call through
+// its AbortSignal cancels the job in the worker.
+import { proxy, wrap, type Remote } from 'comlink';
+import type { EmbedProgress, Embedder } from './embedder';
+import type { EmbedderConfig } from './embedder-config';
+import type { EmbedderHost } from './embedder-host';
+import type { ModelLoadProgress } from './transformers-embedder';
+
+export class WorkerEmbedder implements Embedder {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly host: Remote<EmbedderHost>,
+    readonly model: string,
+    readonly dim: number,
+  ) {}
+
+  /** Starts the worker (created by the caller, so the bundler sees the worker's URL) and loads the model in it. */
+  static async start(worker: Worker, config: EmbedderConfig, onProgress?: (progress: ModelLoadProgress) => void): Promise<WorkerEmbedder> {
+    const host = wrap<EmbedderHost>(worker);
+    try {
+      const { model, dim } = await host.load(config, onProgress ? proxy(onProgress) : undefined);
+      return new WorkerEmbedder(worker, host, model, dim);
+    } catch (error) {
+      worker.terminate();
+      throw error;
+    }
+  }
+
+  async embed(texts: readonly string[], options: { signal?: AbortSignal; onProgress?: (progress: EmbedProgress) => void } = {}): Promise<Float32Array> {
+    const { signal, onProgress } = options;
+    signal?.throwIfAborted();
+    const jobId = crypto.randomUUID();
+    const cancel = () => void this.host.cancel(jobId);
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      return await this.host.embed(jobId, [...texts], onProgress ? proxy(onProgress) : undefined);
+    } catch (error) {
+      // The worker's AbortError arrives as a plain Error; give callers the standard one.
+      if (signal?.aborted) throw signal.reason;
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  fetchedUrls(): Promise<string[]> {
+    return this.host.fetchedUrls();
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+  }
+}
