@@ -1,0 +1,541 @@
+// Okapi BM25 over the user's own history, kept in memory and updated one document at a time.
+//
+// Layout, chosen for 100k documents in a browser worker:
+// - every document gets a numeric slot, handed out in increasing order; per-slot facts (id, length, liveness, where
+//   its terms start in the forward index) live in parallel typed arrays, not in an object or Map per document;
+// - each term owns a posting list: two growable typed arrays (slots, term frequencies), sorted by slot because slots
+//   only grow — so membership is a binary search and compaction keeps the order for free;
+// - a forward index (slot → term numbers, one flat Uint32Array) lets `remove` keep every term's document frequency
+//   exact without scanning postings;
+// - removal only clears the slot's live flag (a tombstone); postings of dead slots are skipped at query time and
+//   dropped by compaction, which runs when dead slots reach a quarter of all slots, so its O(postings) cost is paid
+//   once per many removals;
+// - loading stored segments counts every term's postings first and sizes each list once, instead of growing it.
+// Scores depend only on the live corpus (N, df, |d|, avgdl are exact integers until the final division, and query
+// terms are summed in sorted order), so an index built incrementally scores exactly like one built afresh.
+import { SegmentIntegrityError } from './errors';
+import type { PostingsPayload } from './postings';
+import { TopK } from './top-k';
+
+export interface Bm25Options {
+  /** Term-frequency saturation; 1.2 is the usual default. */
+  k1?: number;
+  /** Length normalisation strength, 0 (none) to 1 (full); 0.75 is the usual default. */
+  b?: number;
+  /** Compaction runs when dead slots are at least `minDeadSlots` and at least `deadFraction` of all slots. */
+  compaction?: { minDeadSlots?: number; deadFraction?: number };
+}
+
+export interface Bm25SearchOptions {
+  /** How many hits at most (default 10). */
+  limit?: number;
+  /** Only documents for which this returns true are ranked (e.g. a kind or time range the caller asked for). */
+  filter?: (id: string) => boolean;
+}
+
+export interface Bm25Hit {
+  id: string;
+  score: number;
+  /** The distinct query terms this document contains, in query order: what a "why this result" line can show. */
+  matchedTerms: string[];
+}
+
+/** What `SegmentStore.load` returns for a postings space (only the fields the index reads). */
+export interface LoadedPostingsSpace {
+  segments: readonly { ids: readonly string[]; postings?: PostingsPayload; live: Uint8Array }[];
+}
+
+export interface Bm25Stats {
+  documents: number;
+  slots: number;
+  deadSlots: number;
+  terms: number;
+  postings: number;
+  averageLength: number;
+}
+
+/** Frequencies are stored in 16 bits, as in a postings payload, so loading and adding agree exactly. */
+const MAX_STORED_FREQUENCY = 0xffff;
+
+const NO_SLOTS = new Uint32Array(0);
+const NO_FREQS = new Uint16Array(0);
+
+function grown<A extends Uint8Array | Uint16Array | Uint32Array>(array: A, needed: number): A {
+  if (needed <= array.length) return array;
+  const next = new (array.constructor as new (length: number) => A)(Math.max(needed, array.length * 2, 16));
+  next.set(array);
+  return next;
+}
+
+/**
+ * A payload's postings must point inside the segment and be in ascending slot order per term (as buildPostings
+ * writes them): the index appends them to sorted lists without re-sorting.
+ */
+function checkPostings(postings: PostingsPayload, documents: number): void {
+  const { terms, termOffsets, docs, freqs } = postings;
+  if (termOffsets.length !== terms.length + 1 || termOffsets[terms.length] !== docs.length || freqs.length !== docs.length) {
+    throw new SegmentIntegrityError(`A keyword segment's postings are malformed: ${terms.length} terms, ${termOffsets.length} offsets, ${docs.length} postings.`);
+  }
+  for (let i = 0; i < terms.length; i++) {
+    let previous = -1;
+    const end = termOffsets[i + 1] as number;
+    for (let p = termOffsets[i] as number; p < end; p++) {
+      const local = docs[p] as number;
+      if (local <= previous || local >= documents) {
+        throw new SegmentIntegrityError(`Postings of "${terms[i] ?? ''}" are out of order or point outside the segment's ${documents} slots.`);
+      }
+      previous = local;
+    }
+  }
+}
+
+/** The documents containing one term: slots ascending, with their term frequencies; `live` is its exact df. */
+class PostingList {
+  // Most terms of a vocabulary occur once or twice: a list starts with no storage (typed-array allocation is costly
+  // in V8) and gets it on the first push or reserve. The shared empty arrays are never written.
+  slots = NO_SLOTS;
+  freqs = NO_FREQS;
+  length = 0;
+  live = 0;
+
+  push(slot: number, freq: number): void {
+    if (this.length === this.slots.length) {
+      this.slots = grown(this.slots, this.length + 1);
+      this.freqs = grown(this.freqs, this.length + 1);
+    }
+    this.slots[this.length] = slot;
+    this.freqs[this.length] = freq;
+    this.length++;
+    this.live++;
+  }
+
+  /** Makes room for `extra` more postings at once (a bulk load knows its counts up front). */
+  reserve(extra: number): void {
+    if (this.length + extra <= this.slots.length) return;
+    const capacity = this.length + extra;
+    const slots = new Uint32Array(capacity);
+    slots.set(this.slots.subarray(0, this.length));
+    const freqs = new Uint16Array(capacity);
+    freqs.set(this.freqs.subarray(0, this.length));
+    this.slots = slots;
+    this.freqs = freqs;
+  }
+
+  contains(slot: number): boolean {
+    let lo = 0;
+    let hi = this.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const found = this.slots[mid] as number;
+      if (found === slot) return true;
+      if (found < slot) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+
+  /** Drops dead slots and renumbers the rest (`renumbered[old]` is the new slot, -1 when dead); order is kept. */
+  renumber(renumbered: Int32Array): void {
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) {
+      const slot = renumbered[this.slots[i] as number] as number;
+      if (slot < 0) continue;
+      this.slots[kept] = slot;
+      this.freqs[kept] = this.freqs[i] as number;
+      kept++;
+    }
+    this.length = kept;
+    // Give back memory when most of a list died, so churn does not leave every list at its high-water mark.
+    if (this.slots.length > 16 && kept < this.slots.length >> 2) {
+      this.slots = this.slots.slice(0, Math.max(kept * 2, 4));
+      this.freqs = this.freqs.slice(0, Math.max(kept * 2, 4));
+    }
+  }
+}
+
+export class Bm25Index {
+  readonly k1: number;
+  readonly b: number;
+  readonly #minDeadSlots: number;
+  readonly #deadFraction: number;
+
+  // Per slot.
+  #ids: string[] = [];
+  #live = new Uint8Array(0);
+  #lengths = new Uint32Array(0);
+  /** Slot s's term numbers are #forward[#termStart[s] .. #termStart[s + 1]). */
+  #termStart = new Uint32Array(1);
+  #forward = new Uint32Array(0);
+  #slotCount = 0;
+  #slotOf = new Map<string, number>();
+
+  // Per term.
+  #termNumber = new Map<string, number>();
+  #termNames: string[] = [];
+  #lists: PostingList[] = [];
+
+  // Live-corpus statistics.
+  #liveCount = 0;
+  #deadSlots = 0;
+  #totalLength = 0;
+
+  // Query scratch, reused so a search allocates nothing proportional to the corpus.
+  #scores = new Float64Array(0);
+  #touched = new Uint32Array(0);
+
+  constructor(options: Bm25Options = {}) {
+    this.k1 = options.k1 ?? 1.2;
+    this.b = options.b ?? 0.75;
+    if (!(this.k1 >= 0) || !Number.isFinite(this.k1)) throw new RangeError(`k1 must be a finite number ≥ 0, got ${this.k1}`);
+    if (!(this.b >= 0 && this.b <= 1)) throw new RangeError(`b must be between 0 and 1, got ${this.b}`);
+    this.#minDeadSlots = options.compaction?.minDeadSlots ?? 1_024;
+    this.#deadFraction = options.compaction?.deadFraction ?? 0.25;
+  }
+
+  /** An index over the live slots of a postings space, without re-tokenizing anything. */
+  static fromSegments(loaded: LoadedPostingsSpace, options?: Bm25Options): Bm25Index {
+    const index = new Bm25Index(options);
+    index.loadSegments(loaded);
+    return index;
+  }
+
+  /** Live documents. */
+  get size(): number {
+    return this.#liveCount;
+  }
+
+  has(id: string): boolean {
+    return this.#slotOf.has(id);
+  }
+
+  stats(): Bm25Stats {
+    let postings = 0;
+    for (const list of this.#lists) postings += list.length;
+    return {
+      documents: this.#liveCount,
+      slots: this.#slotCount,
+      deadSlots: this.#deadSlots,
+      terms: this.#termNames.length,
+      postings,
+      averageLength: this.#liveCount === 0 ? 0 : this.#totalLength / this.#liveCount,
+    };
+  }
+
+  /** Adds a document (term → frequency, e.g. from `termFrequencies`); an id already present is replaced. */
+  add(id: string, terms: ReadonlyMap<string, number>): void {
+    for (const [term, freq] of terms) {
+      if (!Number.isInteger(freq) || freq <= 0) throw new RangeError(`term frequency of "${term}" must be a positive integer`);
+    }
+    if (this.#slotOf.has(id)) this.#removeSlot(this.#slotOf.get(id) as number);
+    const slot = this.#newSlot(id, terms.size);
+    let length = 0;
+    let at = this.#termStart[slot] as number;
+    for (const [term, freq] of terms) {
+      const number = this.#termNumberOf(term);
+      (this.#lists[number] as PostingList).push(slot, Math.min(freq, MAX_STORED_FREQUENCY));
+      this.#forward[at++] = number;
+      length += freq;
+    }
+    this.#setLength(slot, length);
+    this.#maybeCompact();
+  }
+
+  /** Removes a document; returns whether it was there. */
+  remove(id: string): boolean {
+    const slot = this.#slotOf.get(id);
+    if (slot === undefined) return false;
+    this.#removeSlot(slot);
+    this.#maybeCompact();
+    return true;
+  }
+
+  /**
+   * Adds the live slots of postings segments (as `SegmentStore.load` returns them, in segment order) straight from
+   * their payloads. Ids already in the index are replaced; an id live in several segments is taken from the last,
+   * and within one segment from its first slot, as the store resolves it. Malformed payloads are refused with
+   * SegmentIntegrityError before anything changes.
+   */
+  loadSegments(loaded: LoadedPostingsSpace): void {
+    this.#loadAll(loaded.segments);
+    this.#maybeCompact();
+  }
+
+  /**
+   * The `limit` best live documents for the query terms, best first; equal scores are ordered by id so results are
+   * deterministic. Each distinct query term counts once. Documents matching no term are never returned.
+   */
+  search(queryTerms: Iterable<string>, options: Bm25SearchOptions = {}): Bm25Hit[] {
+    const limit = options.limit ?? 10;
+    if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a whole number ≥ 0, got ${limit}`);
+    const distinct = [...new Set(queryTerms)];
+    const scored = distinct.filter((term) => this.#liveListOf(term) !== undefined).sort();
+    if (limit === 0 || scored.length === 0) return [];
+
+    if (this.#scores.length < this.#slotCount) {
+      this.#scores = new Float64Array(this.#slotCount);
+      this.#touched = new Uint32Array(this.#slotCount);
+    }
+    const scores = this.#scores;
+    const touched = this.#touched;
+    const live = this.#live;
+    const lengths = this.#lengths;
+    const documents = this.#liveCount;
+    const averageLength = this.#totalLength / documents;
+    const { k1, b } = this;
+    let touchedCount = 0;
+    try {
+      for (const term of scored) {
+        const list = this.#liveListOf(term) as PostingList;
+        const df = list.live;
+        const idf = Math.log(1 + (documents - df + 0.5) / (df + 0.5));
+        const { slots, freqs } = list;
+        for (let i = 0; i < list.length; i++) {
+          const slot = slots[i] as number;
+          if (live[slot] === 0) continue;
+          const tf = freqs[i] as number;
+          const norm = k1 * (1 - b + (b * (lengths[slot] as number)) / averageLength);
+          // Every contribution is > 0 (idf > 0, tf ≥ 1), so a zero score means "not touched yet".
+          if (scores[slot] === 0) touched[touchedCount++] = slot;
+          scores[slot] = (scores[slot] as number) + (idf * tf * (k1 + 1)) / (tf + norm);
+        }
+      }
+      return this.#best(touched.subarray(0, touchedCount), limit, distinct, options.filter);
+    } finally {
+      for (let i = 0; i < touchedCount; i++) scores[touched[i] as number] = 0;
+    }
+  }
+
+  /** Drops dead slots and unused terms now, renumbering slots densely (also runs by itself as documents die). */
+  compact(): void {
+    if (this.#deadSlots === 0) return;
+    const renumbered = new Int32Array(this.#slotCount).fill(-1);
+    let slots = 0;
+    for (let slot = 0; slot < this.#slotCount; slot++) if (this.#live[slot] === 1) renumbered[slot] = slots++;
+
+    const termRenumbered = new Int32Array(this.#termNames.length).fill(-1);
+    const termNames: string[] = [];
+    const lists: PostingList[] = [];
+    this.#termNumber = new Map();
+    this.#termNames.forEach((term, number) => {
+      const list = this.#lists[number] as PostingList;
+      if (list.live === 0) return;
+      list.renumber(renumbered);
+      termRenumbered[number] = termNames.length;
+      this.#termNumber.set(term, termNames.length);
+      termNames.push(term);
+      lists.push(list);
+    });
+
+    const ids: string[] = new Array<string>(slots);
+    const lengths = new Uint32Array(Math.max(slots, 16));
+    const termStart = new Uint32Array(Math.max(slots, 16) + 1);
+    let forwardLength = 0;
+    for (let slot = 0; slot < this.#slotCount; slot++) {
+      if (this.#live[slot] === 1) forwardLength += (this.#termStart[slot + 1] as number) - (this.#termStart[slot] as number);
+    }
+    const forward = new Uint32Array(Math.max(forwardLength, 16));
+    let at = 0;
+    for (let slot = 0; slot < this.#slotCount; slot++) {
+      const next = renumbered[slot] as number;
+      if (next < 0) continue;
+      const id = this.#ids[slot] as string;
+      ids[next] = id;
+      this.#slotOf.set(id, next);
+      lengths[next] = this.#lengths[slot] as number;
+      termStart[next] = at;
+      for (let i = this.#termStart[slot] as number; i < (this.#termStart[slot + 1] as number); i++) {
+        forward[at++] = termRenumbered[this.#forward[i] as number] as number;
+      }
+    }
+    termStart[slots] = at;
+
+    this.#ids = ids;
+    this.#lengths = lengths;
+    this.#termStart = termStart;
+    this.#forward = forward;
+    this.#live = new Uint8Array(lengths.length).fill(1, 0, slots);
+    this.#termNames = termNames;
+    this.#lists = lists;
+    this.#slotCount = slots;
+    this.#deadSlots = 0;
+  }
+
+  #liveListOf(term: string): PostingList | undefined {
+    const number = this.#termNumber.get(term);
+    if (number === undefined) return undefined;
+    const list = this.#lists[number] as PostingList;
+    return list.live > 0 ? list : undefined;
+  }
+
+  #best(candidates: Uint32Array, limit: number, queryTerms: readonly string[], filter?: (id: string) => boolean): Bm25Hit[] {
+    const scores = this.#scores;
+    const ids = this.#ids;
+    const heap = new TopK<number>(limit, (a, c) => {
+      const byScore = (scores[a] as number) - (scores[c] as number);
+      if (byScore !== 0) return byScore;
+      const idA = ids[a] as string;
+      const idC = ids[c] as string;
+      // The smaller id ranks higher, so it is "greater" in heap order.
+      return idA < idC ? 1 : idA > idC ? -1 : 0;
+    });
+    for (const slot of candidates) {
+      if (filter && !filter(ids[slot] as string)) continue;
+      heap.push(slot);
+    }
+    const lists = queryTerms.map((term) => this.#liveListOf(term));
+    return heap.drain().map((slot) => ({
+      id: ids[slot] as string,
+      score: scores[slot] as number,
+      matchedTerms: queryTerms.filter((_, i) => lists[i]?.contains(slot) === true),
+    }));
+  }
+
+  #termNumberOf(term: string): number {
+    let number = this.#termNumber.get(term);
+    if (number === undefined) {
+      number = this.#termNames.length;
+      this.#termNumber.set(term, number);
+      this.#termNames.push(term);
+      this.#lists.push(new PostingList());
+    }
+    return number;
+  }
+
+  /** Claims the next slot for `id` with room for `termCount` forward entries; postings are the caller's job. */
+  #newSlot(id: string, termCount: number): number {
+    const slot = this.#slotCount++;
+    this.#live = grown(this.#live, this.#slotCount);
+    this.#lengths = grown(this.#lengths, this.#slotCount);
+    this.#termStart = grown(this.#termStart, this.#slotCount + 1);
+    const start = this.#termStart[slot] as number;
+    this.#forward = grown(this.#forward, start + termCount);
+    this.#termStart[slot + 1] = start + termCount;
+    this.#ids[slot] = id;
+    this.#slotOf.set(id, slot);
+    this.#live[slot] = 1;
+    this.#liveCount++;
+    return slot;
+  }
+
+  #setLength(slot: number, length: number): void {
+    this.#lengths[slot] = length;
+    this.#totalLength += length;
+  }
+
+  #removeSlot(slot: number): void {
+    this.#live[slot] = 0;
+    this.#slotOf.delete(this.#ids[slot] as string);
+    this.#liveCount--;
+    this.#deadSlots++;
+    this.#totalLength -= this.#lengths[slot] as number;
+    for (let i = this.#termStart[slot] as number; i < (this.#termStart[slot + 1] as number); i++) {
+      (this.#lists[this.#forward[i] as number] as PostingList).live--;
+    }
+  }
+
+  #maybeCompact(): void {
+    if (this.#deadSlots >= this.#minDeadSlots && this.#deadSlots >= this.#slotCount * this.#deadFraction) this.compact();
+  }
+
+  /**
+   * Two passes over the payloads: the first picks the slots that become documents and counts each term's postings,
+   * so every posting list grows once to its final size; the second fills them. Growing lists one push at a time
+   * instead spent most of a 100k-document load copying arrays and collecting garbage.
+   */
+  #loadAll(segments: LoadedPostingsSpace['segments']): void {
+    const taken = this.#chooseSlots(segments);
+    // Pass 1: payload term i of segment s is index term numbers[s][i] (-1: no taken posting); per-document counts.
+    const termNumbers: Int32Array[] = [];
+    const termCounts: Uint32Array[] = [];
+    let additions = new Uint32Array(this.#termNames.length + 1_024);
+    segments.forEach((segment, s) => {
+      const take = taken[s];
+      const { postings } = segment;
+      const numbers = new Int32Array(postings?.terms.length ?? 0).fill(-1);
+      const counts = new Uint32Array(segment.ids.length);
+      termNumbers.push(numbers);
+      termCounts.push(counts);
+      if (!take || !postings) return;
+      const { terms, termOffsets, docs } = postings;
+      for (let i = 0; i < terms.length; i++) {
+        let count = 0;
+        const end = termOffsets[i + 1] as number;
+        for (let p = termOffsets[i] as number; p < end; p++) {
+          const local = docs[p] as number;
+          if (take[local] !== 1) continue;
+          counts[local] = (counts[local] as number) + 1;
+          count++;
+        }
+        if (count === 0) continue;
+        const number = this.#termNumberOf(terms[i] as string);
+        numbers[i] = number;
+        additions = grown(additions, number + 1);
+        additions[number] = (additions[number] as number) + count;
+      }
+    });
+    for (let number = 0; number < this.#termNames.length; number++) {
+      const count = additions[number] ?? 0;
+      if (count > 0) (this.#lists[number] as PostingList).reserve(count);
+    }
+    // Pass 2: slots, lengths, postings and the forward index.
+    segments.forEach((segment, s) => {
+      const take = taken[s];
+      if (take && segment.postings) this.#fillSegment(segment.ids, segment.postings, take, termCounts[s] as Uint32Array, termNumbers[s] as Int32Array);
+    });
+  }
+
+  #fillSegment(ids: readonly string[], postings: PostingsPayload, take: Uint8Array, counts: Uint32Array, numbers: Int32Array): void {
+    const slotOfLocal = new Int32Array(ids.length).fill(-1);
+    const cursor = new Uint32Array(ids.length);
+    for (let local = 0; local < ids.length; local++) {
+      if (take[local] !== 1) continue;
+      const slot = this.#newSlot(ids[local] as string, counts[local] as number);
+      slotOfLocal[local] = slot;
+      cursor[local] = this.#termStart[slot] as number;
+      this.#setLength(slot, postings.docLengths[local] as number);
+    }
+    const forward = this.#forward; // stable from here on: every slot of the segment has its room
+    const { terms, termOffsets, docs, freqs } = postings;
+    for (let i = 0; i < terms.length; i++) {
+      const number = numbers[i] as number;
+      if (number < 0) continue;
+      const list = this.#lists[number] as PostingList;
+      const end = termOffsets[i + 1] as number;
+      for (let p = termOffsets[i] as number; p < end; p++) {
+        const slot = slotOfLocal[docs[p] as number] as number;
+        if (slot < 0) continue;
+        list.push(slot, freqs[p] as number);
+        const local = docs[p] as number;
+        forward[cursor[local] as number] = number;
+        cursor[local] = (cursor[local] as number) + 1;
+      }
+    }
+  }
+
+  /**
+   * Which slots of which segments become documents: live ones; an id live in several segments is taken from the
+   * last, and within one segment from its first slot — as `resolveSpace` decides. Ids the index already holds are
+   * removed (the loaded copy replaces them). Checks every payload before anything changes.
+   */
+  #chooseSlots(segments: LoadedPostingsSpace['segments']): (Uint8Array | undefined)[] {
+    const winner = new Map<string, { segment: number; local: number }>();
+    segments.forEach(({ ids, postings, live }, s) => {
+      if (!live.includes(1)) return;
+      if (!postings) throw new SegmentIntegrityError('A keyword segment has no postings; it was written by something other than appendPostings.');
+      if (postings.docLengths.length !== ids.length || live.length !== ids.length) {
+        throw new SegmentIntegrityError(`A keyword segment holds ${postings.docLengths.length} documents for ${ids.length} ids.`);
+      }
+      checkPostings(postings, ids.length);
+      ids.forEach((id, local) => {
+        if (live[local] === 1 && winner.get(id)?.segment !== s) winner.set(id, { segment: s, local });
+      });
+    });
+    const taken = segments.map(({ ids, live }) => (live.includes(1) ? new Uint8Array(ids.length) : undefined));
+    for (const [id, { segment, local }] of winner) {
+      (taken[segment] as Uint8Array)[local] = 1;
+      const existing = this.#slotOf.get(id);
+      if (existing !== undefined) this.#removeSlot(existing);
+    }
+    return taken;
+  }
+}
