@@ -202,12 +202,13 @@ export class VectorIndex {
       distances[slot] = distance;
       histogram[distance] = (histogram[distance] as number) + 1;
     }
+    // The smallest distance that reaches `wanted` (or the largest, when fewer are allowed): everything nearer is
+    // taken, and at the cutoff only enough to reach `wanted`. Excluded slots sit beyond any cutoff.
     let cutoff = 0;
     let taken = 0;
-    while (cutoff <= this.dim && taken + (histogram[cutoff] as number) < wanted) taken += histogram[cutoff++] as number;
-    // Everything strictly nearer than the cutoff, plus enough at the cutoff distance to reach `wanted`.
-    const atCutoff = Math.max(0, wanted - taken);
-    const out = new Int32Array(Math.min(wanted, taken + (histogram[Math.min(cutoff, this.dim)] as number)));
+    while (cutoff < this.dim && taken + (histogram[cutoff] as number) < wanted) taken += histogram[cutoff++] as number;
+    const atCutoff = Math.min(histogram[cutoff] as number, wanted - taken);
+    const out = new Int32Array(taken + atCutoff);
     let n = 0;
     let tied = 0;
     for (let slot = 0; slot < count && n < out.length; slot++) {

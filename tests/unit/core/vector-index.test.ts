@@ -71,6 +71,13 @@ describe('VectorIndex', () => {
     expect(index.search(queries[2] as Float32Array, { limit: 10, filter: () => false })).toEqual([]);
   });
 
+  test('a filter that allows fewer items than the candidate count never lets excluded items in', () => {
+    const { queries, index } = build(300, 16);
+    const allowed = new Set(['v5', 'v150', 'v299']);
+    const hits = index.search(queries[0] as Float32Array, { limit: 10, filter: (id) => allowed.has(id) });
+    expect(hits.map((h) => h.id).sort()).toEqual([...allowed].sort());
+  });
+
   test('similarity and vectorOf decode stored items', () => {
     const index = new VectorIndex(3);
     index.addMany(['a', 'b', 'c'], Float32Array.from([1, 0, 0, 2, 0, 0, 0, 1, 0]));
