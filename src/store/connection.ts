@@ -3,6 +3,7 @@
 import { openDB, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, type StoreNames } from 'idb';
 import { DEFAULT_EVENT_LIMITS, type EventLimits } from '../core/event-validation';
 import { PersonaError, QuotaExceededStorageError, StoreClosedError, StoreVersionError } from '../core/errors';
+import { wordsTokenizer, type Tokenizer } from '../core/tokenizer';
 import { ChangeFeed, type ChangeMessage, type StoreChange } from './change-feed';
 import { LATEST_VERSION, migrate } from './migrations';
 import type { PersonaDB, PersonaStoreName } from './schema';
@@ -18,6 +19,11 @@ export interface StoreOptions {
   /** Milliseconds since the epoch; injectable for tests. */
   clock?: () => number;
   newId?: () => string;
+  /**
+   * Tokenizer whose keyword postings record() writes with each event, in the same transaction; null turns keyword
+   * indexing off. Default: the words tokenizer.
+   */
+  tokenizer?: Tokenizer | null;
   /** Called once when this connection closes, e.g. because another tab is upgrading the database. */
   onClose?: (reason: CloseReason) => void;
 }
@@ -38,6 +44,7 @@ export class StoreConnection {
   readonly limits: EventLimits;
   readonly clock: () => number;
   readonly newId: () => string;
+  readonly tokenizer: Tokenizer | null;
   #closed: CloseReason | undefined;
 
   private constructor(
@@ -50,6 +57,7 @@ export class StoreConnection {
     this.limits = { ...DEFAULT_EVENT_LIMITS, ...options.limits };
     this.clock = options.clock ?? Date.now;
     this.newId = options.newId ?? (() => crypto.randomUUID());
+    this.tokenizer = options.tokenizer === undefined ? wordsTokenizer : options.tokenizer;
   }
 
   static async open(options: StoreOptions = {}): Promise<StoreConnection> {

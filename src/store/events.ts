@@ -5,6 +5,7 @@ import { InvalidInputError } from '../core/errors';
 import { removeEvents, type CascadeResult } from './cascade';
 import { describeChange } from './change-feed';
 import type { StoreConnection } from './connection';
+import { writePostings } from './segments';
 import { readStats, writeStats } from './stats';
 
 export interface EventQuery {
@@ -52,7 +53,8 @@ export class EventLog {
     const { clock, newId, limits } = this.connection;
     const events = validateBatch(inputs, { now: clock(), newId, limits });
     if (events.length === 0) return [];
-    const stored = await this.connection.write(['events'], async (tx, changes) => {
+    const tokenizer = this.connection.tokenizer;
+    const stored = await this.connection.write(['events', 'segments'], async (tx, changes) => {
       const store = tx.objectStore('events');
       // Requests are issued together and awaited once: IndexedDB pipelines them within the transaction, where
       // awaiting each in turn would cost an event-loop round trip per event.
@@ -70,6 +72,11 @@ export class EventLog {
         const stats = await readStats(tx);
         await writeStats(tx, { events: stats.events + added.length, bytes: stats.bytes + bytes });
         changes.push(describeChange('events', 'put', added.map((event) => event.id)));
+        // Keyword postings commit with their events: the keyword index never misses or invents an event.
+        if (tokenizer) {
+          const documents = added.map((event) => ({ id: event.id, terms: tokenizer.termFrequencies(event.text) }));
+          await writePostings(tx, tokenizer.id, documents, { now: this.connection.clock(), changes });
+        }
       }
       return result;
     });

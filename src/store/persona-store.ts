@@ -7,7 +7,7 @@ import { FeedbackStore } from './feedback';
 import { MemoryStore } from './memories';
 import { ProfileStore } from './profile';
 import { RetentionPolicyStore } from './retention';
-import { SegmentStore } from './segments';
+import { SegmentStore, postingsSpace } from './segments';
 import { SettingsStore } from './settings';
 import { exportData, type ExportOptions } from './transfer/export';
 import { importData, previewImport, type ImportOptions, type ImportPreview, type ImportReport } from './transfer/import';
@@ -47,6 +47,8 @@ export class PersonaStore {
     const batch: readonly HistoryEventInput[] = isBatch(input) ? input : [input];
     const stored = await this.events.record(batch);
     await this.retention.apply();
+    const tokenizer = this.connection.tokenizer;
+    if (tokenizer) await this.segments.compactIfFragmented(postingsSpace(tokenizer.id));
     return isBatch(input) ? stored : (stored[0] as HistoryEvent);
   }
 

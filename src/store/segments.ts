@@ -97,27 +97,23 @@ export class SegmentStore {
 
   /** Appends the term frequencies of documents (event ids) to a keyword index built with `tokenizer`. */
   async appendPostings(tokenizer: string, documents: readonly { id: string; terms: ReadonlyMap<string, number> }[]): Promise<number> {
-    const space = postingsSpace(tokenizer);
     return this.connection.write(['events', 'segments', 'tombstones'], async (tx, changes) => {
-      const clash = await spaceConflict(tx, { space, kind: 'postings', model: tokenizer, dim: 0 });
-      if (clash) throw new SegmentIntegrityError(`Space ${space} holds ${clash}; refusing to add postings of ${tokenizer}.`);
-      const kept: { id: string; terms: ReadonlyMap<string, number> }[] = [];
-      for (const document of documents) {
-        if (await tx.objectStore('events').count(document.id)) kept.push(document);
-      }
-      const ids = kept.map((d) => d.id);
-      await this.#writeChunks(tx, ids, (start, end) => ({
-        space,
-        kind: 'postings',
-        model: tokenizer,
-        dim: 0,
-        ids: ids.slice(start, end),
-        createdAt: this.connection.clock(),
-        postings: buildPostings(kept.slice(start, end).map((d) => d.terms)),
-      }));
-      if (kept.length > 0) changes.push(describeChange('segments', 'put', [space]));
+      const exists = await Promise.all(documents.map((d) => tx.objectStore('events').count(d.id)));
+      const kept = documents.filter((_, i) => (exists[i] ?? 0) > 0);
+      await writePostings(tx, tokenizer, kept, { segmentSize: this.segmentSize, now: this.connection.clock(), changes });
       return kept.length;
     });
+  }
+
+  /**
+   * Merges a space's small segments once there are more than `maxSmall` of them: each record() call writes its own
+   * postings segment, and a history recorded one message at a time would otherwise load in thousands of reads.
+   */
+  async compactIfFragmented(space: string, maxSmall = 32): Promise<number> {
+    const tx = this.connection.read(['segments']);
+    const segments = (await tx.objectStore('segments').index('by-space').getAll(space)) as StoredSegment[];
+    const small = segments.filter((segment) => segment.ids.length < this.segmentSize).length;
+    return small > maxSmall ? this.compact(space) : 0;
   }
 
   /** Reads a whole space with each slot's liveness; undefined when the space has no segments. */
@@ -224,15 +220,47 @@ export class SegmentStore {
   }
 
 
-  async #writeChunks(
-    tx: WriteTx<'segments'>,
-    ids: readonly string[],
-    make: (start: number, end: number) => SegmentRecord,
-  ): Promise<void> {
-    for (let start = 0; start < ids.length; start += this.segmentSize) {
-      await tx.objectStore('segments').add(make(start, Math.min(ids.length, start + this.segmentSize)));
-    }
+  #writeChunks(tx: WriteTx<'segments'>, ids: readonly string[], make: (start: number, end: number) => SegmentRecord): Promise<void> {
+    return writeChunks(tx, ids, this.segmentSize, make);
   }
+}
+
+async function writeChunks(
+  tx: WriteTx<'segments'>,
+  ids: readonly string[],
+  segmentSize: number,
+  make: (start: number, end: number) => SegmentRecord,
+): Promise<void> {
+  for (let start = 0; start < ids.length; start += segmentSize) {
+    await tx.objectStore('segments').add(make(start, Math.min(ids.length, start + segmentSize)));
+  }
+}
+
+/**
+ * Writes the keyword postings of documents whose events exist, in the caller's transaction: record() uses it so an
+ * event and its postings commit together.
+ */
+export async function writePostings(
+  tx: WriteTx<'segments'>,
+  tokenizer: string,
+  documents: readonly { id: string; terms: ReadonlyMap<string, number> }[],
+  { segmentSize = DEFAULT_SEGMENT_SIZE, now, changes }: { segmentSize?: number; now: number; changes: StoreChange[] },
+): Promise<void> {
+  if (documents.length === 0) return;
+  const space = postingsSpace(tokenizer);
+  const clash = await spaceConflict(tx, { space, kind: 'postings', model: tokenizer, dim: 0 });
+  if (clash) throw new SegmentIntegrityError(`Space ${space} holds ${clash}; refusing to add postings of ${tokenizer}.`);
+  const ids = documents.map((d) => d.id);
+  await writeChunks(tx, ids, segmentSize, (start, end) => ({
+    space,
+    kind: 'postings',
+    model: tokenizer,
+    dim: 0,
+    ids: ids.slice(start, end),
+    createdAt: now,
+    postings: buildPostings(documents.slice(start, end).map((d) => d.terms)),
+  }));
+  changes.push(describeChange('segments', 'put', [space]));
 }
 
 /**

@@ -3,7 +3,7 @@
 import { expect, test } from 'vitest';
 import type { HistoryEventInput } from '../../../src/core/history-event';
 import { PersonaStore } from '../../../src/store/persona-store';
-import { DEFAULT_SEGMENT_SIZE, vectorSpace } from '../../../src/store/segments';
+import { DEFAULT_SEGMENT_SIZE, postingsSpace, vectorSpace } from '../../../src/store/segments';
 import { uniqueName } from '../../support/store';
 
 const EVENTS = 100_000;
@@ -35,7 +35,7 @@ test(`a ${EVENTS.toLocaleString('en')}-event store reopens with its vector segme
   store = await PersonaStore.open({ name });
   try {
     expect(await store.events.count()).toBe(EVENTS);
-    const spaces = await store.segments.spaces();
+    const spaces = (await store.segments.spaces()).filter((s) => s.kind === 'vectors');
     expect(spaces).toEqual([
       { space: vectorSpace('glove-100d'), kind: 'vectors', model: 'glove-100d', dim: DIM, segments: EVENTS / BATCH * Math.ceil(BATCH / DEFAULT_SEGMENT_SIZE), entries: EVENTS, tombstones: 0 },
     ]);
@@ -46,6 +46,10 @@ test(`a ${EVENTS.toLocaleString('en')}-event store reopens with its vector segme
       expect(loaded?.ids[i]).toBe(`ev${i}`);
       expect(loaded?.vectors[i * DIM + 7]).toBe(expected(i, 7));
     }
+    // Keyword postings were written with the events, in a few segments per batch.
+    const postings = await store.segments.load(postingsSpace('words-v1'));
+    expect(postings?.liveCount).toBe(EVENTS);
+    expect(postings?.segments.length).toBe(spaces[0]?.segments);
     const newest = await store.events.list({ limit: 3 });
     expect(newest.events.map((e) => e.id)).toEqual([`ev${EVENTS - 1}`, `ev${EVENTS - 2}`, `ev${EVENTS - 3}`]);
     expect((await store.events.get('ev12345'))?.embedState).toBe('done');

@@ -18,7 +18,7 @@ function vectorOf(i: number, dim: number): Float32Array {
 }
 
 async function seed(count: number, dim: number, model = 'test-model', segmentSize = 4): Promise<SegmentStore> {
-  store = await openTestStore();
+  store = await openTestStore({ tokenizer: null });
   await store.record(Array.from({ length: count }, (_, i): HistoryEventInput => ({ id: `e${i}`, kind: 'note', text: `note ${i}` })));
   const segments = new SegmentStore(store.connection, segmentSize);
   const vectors = new Float32Array(count * dim);
@@ -41,7 +41,7 @@ describe('vector segments', () => {
   });
 
   test('skips ids of events that no longer exist', async () => {
-    store = await openTestStore();
+    store = await openTestStore({ tokenizer: null });
     await store.record({ id: 'kept', kind: 'note', text: 'x' });
     const segments = new SegmentStore(store.connection);
     const written = await segments.appendVectors('m', 2, ['kept', 'gone'], Float32Array.from([1, 2, 3, 4]));
@@ -104,9 +104,29 @@ describe('vector segments', () => {
   });
 });
 
+describe('keyword postings written by record()', () => {
+  test('commit with their events, are tombstoned with them, and small segments get merged', async () => {
+    store = await openTestStore();
+    for (let i = 0; i < 40; i++) await store.record({ id: `k${i}`, kind: 'note', text: i % 2 ? 'green tea in Kyoto' : 'ramen in Tokyo' });
+    const space = postingsSpace('words-v1');
+    let loaded = await store.segments.load(space);
+    expect(loaded?.liveCount).toBe(40);
+    // Forty one-event records would be forty segments; fragmentation was compacted along the way.
+    expect(loaded?.segments.length).toBeLessThanOrEqual(33);
+    await store.events.delete(['k0', 'k1']);
+    loaded = await store.segments.load(space);
+    expect(loaded?.liveCount).toBe(38);
+    const live = loaded?.segments.flatMap((s) => s.ids.filter((_, slot) => s.live[slot]));
+    expect(live).not.toContain('k0');
+    const first = loaded?.segments[0];
+    const kyoto = first?.postings ? postingsOf(first.postings, 'kyoto') : undefined;
+    expect(kyoto?.docs.length).toBeGreaterThan(0);
+  });
+});
+
 describe('postings segments', () => {
   test('store term frequencies per document and survive deletes and compaction', async () => {
-    store = await openTestStore();
+    store = await openTestStore({ tokenizer: null });
     await store.record(['a', 'b', 'c'].map((id): HistoryEventInput => ({ id, kind: 'note', text: id })));
     const segments = new SegmentStore(store.connection, 2);
     await segments.appendPostings('words-v1', [
