@@ -67,6 +67,10 @@ export class HybridRetriever {
     this.#meta.set(id, meta);
   }
 
+  hasMeta(id: string): boolean {
+    return this.#meta.has(id);
+  }
+
   /** Records metadata for documents whose postings were loaded from the store's segments. */
   setMeta(id: string, meta: DocumentMeta): void {
     this.#meta.set(id, meta);

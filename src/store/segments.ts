@@ -126,6 +126,22 @@ export class SegmentStore {
     return resolveSpace(space, segments, tombstones);
   }
 
+  /**
+   * Segments of a space written after `afterSeq`, oldest first, for a reader catching up with another connection's
+   * writes. Liveness is not resolved here: the reader applies deletes from the change feed.
+   */
+  async loadSince(space: string, afterSeq: number): Promise<StoredSegment[]> {
+    const store = this.connection.read(['segments']).objectStore('segments');
+    const segments = (await store.getAll(IDBKeyRange.lowerBound(afterSeq, true))) as StoredSegment[];
+    return segments.filter((segment) => segment.space === space);
+  }
+
+  /** The highest segment number written so far (0 when none), where a catching-up reader starts from. */
+  async lastSeq(): Promise<number> {
+    const cursor = await this.connection.read(['segments']).objectStore('segments').openKeyCursor(null, 'prev');
+    return cursor?.key ?? 0;
+  }
+
   /** The live vectors of a space as one contiguous array, in segment order. */
   async loadVectors(model: string): Promise<{ model: string; dim: number; ids: string[]; vectors: Float32Array } | undefined> {
     const loaded = await this.load(vectorSpace(model));
