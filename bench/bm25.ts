@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { Bm25Index } from '../src/core/bm25.ts';
 import { buildPostings } from '../src/core/postings.ts';
 import { TopK } from '../src/core/top-k.ts';
+import { seededRandom } from '../tests/support/seeded-random';
 
 const { values } = parseArgs({
   options: {
@@ -22,16 +23,8 @@ const LIMIT = 10;
 const K1 = 1.2;
 const B = 0.75;
 
-// xorshift32: a seeded generator so every run measures the same corpus and queries.
-let state = Number(values.seed) >>> 0 || 1;
-function random(): number {
-  state ^= state << 13;
-  state >>>= 0;
-  state ^= state >>> 17;
-  state ^= state << 5;
-  state >>>= 0;
-  return state / 0x1_0000_0000;
-}
+// Seeded, so every run measures the same corpus and queries.
+const random = seededRandom(Number(values.seed));
 
 // Zipf (s = 1): term of rank r has probability ∝ 1/r. Sampled by binary search over the cumulative distribution.
 const cumulative = new Float64Array(VOCABULARY);

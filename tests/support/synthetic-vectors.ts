@@ -1,17 +1,8 @@
 // Clustered synthetic embeddings, like real ones (topics the user returns to), from a seeded PRNG so every run
 // sees the same data.
+import { seededRandom } from './seeded-random';
 
-/** mulberry32: a tiny, well-distributed 32-bit PRNG. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export function gaussian(random: () => number): number {
   const u = Math.max(random(), 1e-12);

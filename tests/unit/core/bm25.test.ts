@@ -3,19 +3,8 @@ import { Bm25Index, type Bm25Hit } from '../../../src/core/bm25';
 import { SegmentIntegrityError } from '../../../src/core/errors';
 import { buildPostings } from '../../../src/core/postings';
 import { termFrequencies } from '../../../src/core/tokenizer';
+import { seededRandom } from '../../support/seeded-random';
 
-// A small seeded generator (xorshift32) so the random cases are the same on every run.
-function xorshift(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 0x1_0000_0000;
-  };
-}
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
@@ -138,7 +127,7 @@ describe('updates', () => {
   });
 
   test('random adds, replaces and removes score exactly like a fresh build of the final corpus', () => {
-    const random = xorshift(2024);
+    const random = seededRandom(2024);
     const vocabulary = Array.from({ length: 40 }, (_, i) => `t${i}`);
     const ids = Array.from({ length: 50 }, (_, i) => `doc-${i}`);
     // Small compaction thresholds so compaction happens many times during the run.
@@ -180,7 +169,7 @@ describe('updates', () => {
 });
 
 describe('loading postings segments', () => {
-  const random = xorshift(11);
+  const random = seededRandom(11);
   const vocabulary = Array.from({ length: 30 }, (_, i) => `w${i}`);
   const makeDoc = (): Map<string, number> => {
     const terms = new Map<string, number>();
@@ -267,7 +256,7 @@ test('tokenized texts in several scripts are found by queries in the same script
 });
 
 test('100k documents: build, delete a share, and find the planted document', () => {
-  const random = xorshift(100_000);
+  const random = seededRandom(100_000);
   const index = new Bm25Index();
   const vocabularySize = 20_000;
   for (let i = 0; i < 100_000; i++) {

@@ -1,23 +1,12 @@
 import { expect, test } from 'vitest';
 import { TopK } from '../../../src/core/top-k';
+import { seededRandom } from '../../support/seeded-random';
 
-// A small seeded generator (xorshift32) so the random cases are the same on every run.
-function xorshift(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 0x1_0000_0000;
-  };
-}
 
 const byValue = (a: number, b: number): number => a - b;
 
 test('keeps the k largest items, best first, matching a full sort', () => {
-  const random = xorshift(7);
+  const random = seededRandom(7);
   for (const k of [1, 3, 10, 64]) {
     const values = Array.from({ length: 500 }, () => Math.floor(random() * 200));
     const top = new TopK<number>(k, byValue);
@@ -53,7 +42,7 @@ test('ties are broken by the order given, so the result is deterministic whateve
   interface Hit { id: string; score: number }
   const order = (a: Hit, b: Hit): number => a.score - b.score || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
   const hits: Hit[] = ['e', 'a', 'd', 'b', 'c', 'f'].map((id) => ({ id, score: id === 'f' ? 2 : 1 }));
-  const random = xorshift(99);
+  const random = seededRandom(99);
   for (let round = 0; round < 20; round++) {
     const shuffled = [...hits].sort(() => random() - 0.5);
     const top = new TopK<Hit>(3, order);
