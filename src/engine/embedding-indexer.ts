@@ -5,6 +5,7 @@ import type { HistoryEvent } from '../core/history-event';
 import type { Embedder } from '../embed/embedder';
 import { EmbeddingQueue } from '../store/embedding-queue';
 import type { PersonaStore } from '../store/persona-store';
+import { vectorSpace } from '../store/segments';
 
 export interface IndexingProgress {
   embedded: number;
@@ -36,7 +37,10 @@ export class EmbeddingIndexer {
     for (;;) {
       if (signal?.aborted) return { ...result, aborted: true };
       const batch = await this.queue.next(batchSize);
-      if (batch.length === 0) return result;
+      if (batch.length === 0) {
+        await this.#dropOtherModels();
+        return result;
+      }
       const empty = batch.filter((e) => e.text.trim() === '');
       const texts = batch.filter((e) => e.text.trim() !== '');
       if (empty.length > 0) {
@@ -63,6 +67,17 @@ export class EmbeddingIndexer {
       }
       result.embedded += await this.store.segments.appendVectors(this.embedder.model, this.embedder.dim, texts.map((e) => e.id), vectors);
       this.options.onProgress?.({ embedded: result.embedded, pending: await this.queue.pending() });
+    }
+  }
+
+  /**
+   * Once the whole history is embedded with this model, vectors of earlier models go. Until then they stay, so
+   * retrieval keeps working on the old vectors while a model switch re-embeds in the background.
+   */
+  async #dropOtherModels(): Promise<void> {
+    const current = vectorSpace(this.embedder.model);
+    for (const space of await this.store.segments.spaceNames()) {
+      if (space.startsWith(vectorSpace('')) && space !== current) await this.store.segments.dropSpace(space);
     }
   }
 

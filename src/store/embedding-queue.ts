@@ -8,6 +8,32 @@ import type { StoreConnection } from './connection';
 export class EmbeddingQueue {
   constructor(private readonly connection: StoreConnection) {}
 
+  /** The model the history is (being) embedded with, recorded so a switch is noticed on the next start. */
+  async activeModel(): Promise<{ model: string; dim: number } | undefined> {
+    const record = await this.connection.read(['meta']).objectStore('meta').get('embedder');
+    return record?.key === 'embedder' ? { model: record.model, dim: record.dim } : undefined;
+  }
+
+  /**
+   * Makes `model` the history's model: when it differs from the recorded one, everything not embedded with it goes
+   * back in the queue. Idempotent and durable, so a switch interrupted by a reload simply continues.
+   */
+  async switchTo(model: string, dim: number): Promise<number> {
+    const record = await this.connection.read(['meta']).objectStore('meta').get('embedder');
+    const current = record?.key === 'embedder' ? record : undefined;
+    if (current?.model === model && current.dim === dim && current.requeued === true) return 0;
+    const mark = (requeued: boolean) =>
+      this.connection.write(['meta'], async (tx, changes) => {
+        await tx.objectStore('meta').put({ key: 'embedder', model, dim, updatedAt: this.connection.clock(), requeued });
+        changes.push(describeChange('meta', 'put', ['embedder']));
+      });
+    // Marked before and after: a requeue cut short by a reload is redone on the next start.
+    await mark(false);
+    const requeued = await this.requeueAllBut(model);
+    await mark(true);
+    return requeued;
+  }
+
   /** The oldest events waiting for a vector. */
   async next(limit: number): Promise<HistoryEvent[]> {
     const index = this.connection.read(['events']).objectStore('events').index('by-embed');

@@ -53,7 +53,7 @@ export type MetaRecord =
   | { key: 'schema'; version: number; migratedAt: number; history: { version: number; at: number }[] }
   | { key: 'stats'; events: number; bytes: number }
   | { key: 'changes'; seq: number }
-  | { key: 'embedder'; model: string; dim: number; updatedAt: number };
+  | { key: 'embedder'; model: string; dim: number; updatedAt: number; requeued?: boolean };
 
 export type MetaKey = MetaRecord['key'];
 

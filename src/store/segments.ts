@@ -159,6 +159,15 @@ export class SegmentStore {
     return { model: loaded.model, dim: loaded.dim, ids, vectors };
   }
 
+  /** Names of the spaces that have segments, read from index keys only (no segment is loaded). */
+  async spaceNames(): Promise<string[]> {
+    const names: string[] = [];
+    const index = this.connection.read(['segments']).objectStore('segments').index('by-space');
+    for (let cursor = await index.openKeyCursor(null, 'nextunique'); cursor; cursor = await cursor.continue()) names.push(cursor.key);
+    return names;
+  }
+
+  /** Every space with its counts. Reads every segment: for diagnostics, not hot paths (see spaceNames). */
   async spaces(): Promise<SpaceInfo[]> {
     const tx = this.connection.read(['segments', 'tombstones']);
     const infos = new Map<string, SpaceInfo>();

@@ -1,0 +1,67 @@
+// Which embedder Persona runs: the bundled offline model unless the user opted into another (a hub or self-hosted
+// MiniLM-class model). If the chosen model cannot be loaded, Persona stays on the bundled one and says why.
+import * as v from 'valibot';
+import { parseInput } from '../core/input-validation';
+import type { Embedder } from '../embed/embedder';
+import { BUNDLED_EMBEDDER, embedderModelId, type EmbedderConfig } from '../embed/embedder-config';
+import type { SettingsStore } from '../store/settings';
+
+export const EMBEDDER_SETTING = 'embedder';
+
+const embedderSettingSchema = v.strictObject({
+  model: v.pipe(v.string(), v.regex(/^[\w.-]+(\/[\w.-]+)?$/, 'must be a model id like owner/name')),
+  remoteHost: v.optional(v.pipe(v.string(), v.url('must be an absolute URL'), v.regex(/^https?:\/\//, 'must be http(s)'))),
+  dtype: v.picklist(['q8', 'fp32', 'fp16', 'int8', 'uint8', 'q4'], 'must be a known weights variant'),
+});
+
+export type EmbedderSetting = v.InferOutput<typeof embedderSettingSchema>;
+
+export interface EmbedderStatus {
+  /** Model id of the embedder in use. */
+  active: string;
+  bundled: boolean;
+  /** The model the user asked for, when it is not the one in use. */
+  requested?: string;
+  /** Why the requested model is not in use. */
+  fallbackReason?: string;
+}
+
+/** Stores the user's choice (validated); undefined returns to the bundled model. */
+export async function chooseEmbedder(settings: SettingsStore, setting: EmbedderSetting | undefined): Promise<void> {
+  if (setting === undefined) {
+    await settings.delete(EMBEDDER_SETTING);
+    return;
+  }
+  const valid = parseInput(embedderSettingSchema, setting, 'embedder');
+  await settings.set(EMBEDDER_SETTING, { ...valid });
+}
+
+export async function selectEmbedder(
+  settings: SettingsStore,
+  load: (config: EmbedderConfig) => Promise<Embedder>,
+  bundled: EmbedderConfig = BUNDLED_EMBEDDER,
+): Promise<{ embedder: Embedder; status: EmbedderStatus }> {
+  const stored = await settings.get(EMBEDDER_SETTING);
+  if (stored !== undefined) {
+    const setting = parseInput(embedderSettingSchema, stored, 'settings.embedder');
+    const config: EmbedderConfig = { ...bundled, ...setting };
+    try {
+      const embedder = await load(config);
+      return { embedder, status: { active: embedder.model, bundled: false } };
+    } catch (error) {
+      const embedder = await load(bundled);
+      const where = setting.remoteHost ?? bundled.localModelPath;
+      return {
+        embedder,
+        status: {
+          active: embedder.model,
+          bundled: true,
+          requested: embedderModelId(config),
+          fallbackReason: `${setting.model} could not be loaded from ${where} (${error instanceof Error ? error.message : String(error)}); using the bundled offline model.`,
+        },
+      };
+    }
+  }
+  const embedder = await load(bundled);
+  return { embedder, status: { active: embedder.model, bundled: true } };
+}
