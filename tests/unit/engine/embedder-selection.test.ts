@@ -73,7 +73,7 @@ test('a model switch re-embeds everything, resumably, and drops the old vectors 
   let indexer = new EmbeddingIndexer(store, newModel, { batchSize: 8 });
   expect(await indexer.queue.switchTo(newModel.model, newModel.dim)).toBe(30);
   const controller = new AbortController();
-  await new EmbeddingIndexer(store, newModel, { batchSize: 8, onProgress: () => controller.abort() }).drain(controller.signal);
+  await new EmbeddingIndexer(store, newModel, { batchSize: 8, onProgress: () => { controller.abort(); } }).drain(controller.signal);
   // Half-way: the old vectors still serve retrieval.
   expect((await store.segments.loadVectors(oldModel.model))?.ids).toHaveLength(30);
   store.close();
