@@ -35,8 +35,6 @@ const MIN_CHUNK_BYTES = 1024;
 const MAX_CHUNK_BYTES = 1024 * 1024;
 const MAX_CHUNKS = 2 ** 32;
 
-/** The export is encrypted and no passphrase was given. */
-
 const magicBytes = new TextEncoder().encode(ENCRYPTED_MAGIC);
 
 /** Whether a file's first bytes are the encrypted container's magic line. */
