@@ -12,7 +12,7 @@ import { USER_DATA_STORES, type PersonaStoreName, type SegmentRecord, type Setti
 import { readStats, writeStats } from '../stats';
 import { TYPE_OF, zeroCounts, type ExportHeader, type TypeCounts } from './format';
 import { importRange } from './staging';
-import { spaceConflict } from '../segments';
+import { spaceConflict, writePostings } from '../segments';
 
 export type ImportMode = 'merge' | 'replace';
 
@@ -52,18 +52,30 @@ export async function applyImport(connection: StoreConnection, importId: string,
     }
     const touched = new Map<PersonaStoreName, Set<string>>();
     const staging = tx.objectStore('staging');
+    const tokenizer = connection.tokenizer;
+    const keywordDocuments: { id: string; terms: ReadonlyMap<string, number> }[] = [];
     for (let cursor = await staging.openCursor(importRange(importId)); cursor; cursor = await cursor.continue()) {
       const row = cursor.value;
       const outcome = await outcomeOf(tx, row, report.mode);
       report[outcome][TYPE_OF[row.store]]++;
       if (outcome === 'skipped') continue;
+      if (row.store === 'events' && !report.header.includes.vectors) {
+        // The file brings no vectors: its events join the embedding queue instead of claiming vectors they lack.
+        const { embedModel: _dropped, ...event } = row.value as HistoryEvent;
+        row.value = { ...event, embedState: event.embedState === 'skipped' ? 'skipped' : 'pending' };
+      }
       const key = await put(tx, row);
       if (row.store === 'events') {
-        stats = { events: stats.events + 1, bytes: stats.bytes + (row.value as HistoryEvent).bytes };
+        const event = row.value as HistoryEvent;
+        stats = { events: stats.events + 1, bytes: stats.bytes + event.bytes };
+        if (tokenizer) keywordDocuments.push({ id: event.id, terms: tokenizer.termFrequencies(event.text) });
       }
       const keys = touched.get(row.store) ?? new Set<string>();
       touched.set(row.store, keys.add(key));
     }
+    // Imported events get keyword postings like recorded ones (a file's own postings segments, if any, are
+    // superseded by these identical ones).
+    if (tokenizer) await writePostings(tx, tokenizer.id, keywordDocuments, { now: connection.clock(), changes });
     await staging.delete(importRange(importId));
     await writeStats(tx, stats);
     for (const [store, keys] of touched) changes.push(describeChange(store, 'put', [...keys]));

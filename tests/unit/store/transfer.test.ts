@@ -140,8 +140,23 @@ describe('export → wipe → import', () => {
     await store.wipe({ cacheNames: [] });
     const restored = await open(name);
     await restored.import(file);
-    expect(await snapshot(restored)).toEqual({ ...before, vectors: undefined, postings: undefined });
+    // Without their vectors, the events go back in the embedding queue rather than claim vectors they lack.
+    const requeued = before.events.map(({ embedModel: _model, ...event }) => ({ ...event, embedState: event.embedState === 'skipped' ? 'skipped' : 'pending' }));
+    expect(await snapshot(restored)).toEqual({ ...before, events: requeued, vectors: undefined, postings: undefined });
+    expect(before.events.some((event) => event.embedState === 'done')).toBe(true);
     restored.close();
+  });
+
+  test('imported events get keyword postings, as recorded ones do', async () => {
+    const source = await open();
+    await source.record([{ id: 'k1', kind: 'note', text: 'matcha latte in Kyoto' }]);
+    const file = await toBlob(source.export());
+    const target = await PersonaStore.open({ name: uniqueName('t') });
+    await target.import(file);
+    const loaded = await target.segments.load('postings:words-v1');
+    expect(loaded?.segments.flatMap((segment) => segment.ids)).toEqual(['k1']);
+    source.close();
+    target.close();
   });
 
   test('announces the import on the change feed', async () => {
