@@ -1,8 +1,11 @@
 // Dense search over the user's history at 100k items within a small memory budget. Each vector is kept twice,
 // compactly: a sign-bit signature (dim bits) for a fast Hamming pre-filter over everything, and int8 codes with a
 // per-vector scale for re-ranking the pre-filter's candidates against the float query. At 100k × 384 that is
-// 4.8 MB + 38.4 MB + 0.4 MB, where the Float32 vectors themselves would take 154 MB.
+// 4.8 MB + 38.4 MB + 0.4 MB, where the Float32 vectors themselves would take 154 MB. The hot loops (Hamming distances
+// with their histogram, candidate collection, int8 dot products) run as WebAssembly SIMD kernels over arrays kept in
+// the kernels' own memory, with a plain-JavaScript fallback giving identical results (see kernels/dense-kernels.ts).
 import { InvalidInputError } from './errors';
+import { DenseArena, type KernelKind, type KernelPreference } from './kernels/dense-kernels';
 
 export interface VectorHit {
   id: string;
@@ -31,29 +34,33 @@ export interface VectorSearchOptions {
 
 const GROWTH = 1.5;
 
+export interface VectorIndexOptions {
+  /**
+   * Which kernels run the search: 'auto' (default) takes WebAssembly SIMD where the runtime validates it and plain
+   * JavaScript otherwise; 'js' forces the fallback; 'wasm-simd' requires SIMD (throws without it). Both give the
+   * same results: every kernel is integer-exact.
+   */
+  kernel?: KernelPreference;
+}
+
 export class VectorIndex {
   readonly words: number;
-  #capacity: number;
   #count = 0;
   #deleted = 0;
   #ids: (string | undefined)[] = [];
   #slots = new Map<string, number>();
-  #codes: Int8Array;
-  #scales: Float32Array;
-  #signs: Uint32Array;
-  #live: Uint8Array;
+  readonly #arena: DenseArena;
 
   constructor(
     readonly dim: number,
     capacity = 1_024,
+    options: VectorIndexOptions = {},
   ) {
     if (!Number.isInteger(dim) || dim < 1) throw new InvalidInputError('dim', 'must be a positive whole number');
+    // Distances are stored as Uint16 and the largest is dim + 1 (excluded).
+    if (dim > 65_000) throw new InvalidInputError('dim', 'must be at most 65,000');
     this.words = Math.ceil(dim / 32);
-    this.#capacity = Math.max(1, capacity);
-    this.#codes = new Int8Array(this.#capacity * dim);
-    this.#scales = new Float32Array(this.#capacity);
-    this.#signs = new Uint32Array(this.#capacity * this.words);
-    this.#live = new Uint8Array(this.#capacity);
+    this.#arena = new DenseArena(dim, Math.max(1, capacity), options.kernel ?? 'auto');
   }
 
   /** Live vectors. */
@@ -61,9 +68,18 @@ export class VectorIndex {
     return this.#count - this.#deleted;
   }
 
-  /** Bytes held by the index's arrays (ids excluded), for the memory budget. */
+  /** Which kernels this index runs: WebAssembly SIMD, or the JavaScript fallback. */
+  get kernel(): KernelKind {
+    return this.#arena.kind;
+  }
+
+  /**
+   * Bytes held by the index's arrays (ids excluded), for the memory budget: the whole buffer they live in, with
+   * rows padded to 16 bytes, per-query scratch (distances, candidates, dot products) and, for WebAssembly, whole
+   * 64 KiB pages.
+   */
   get bytes(): number {
-    return this.#codes.byteLength + this.#scales.byteLength + this.#signs.byteLength + this.#live.byteLength;
+    return this.#arena.byteLength;
   }
 
   has(id: string): boolean {
@@ -91,7 +107,7 @@ export class VectorIndex {
     const slot = this.#slots.get(id);
     if (slot === undefined) return false;
     this.#slots.delete(id);
-    this.#live[slot] = 0;
+    this.#arena.live[slot] = 0;
     this.#ids[slot] = undefined;
     this.#deleted++;
     // Tombstoned slots still cost a Hamming distance per query: rebuild once they are a quarter of the index.
@@ -104,18 +120,19 @@ export class VectorIndex {
     const sa = this.#slots.get(a);
     const sb = this.#slots.get(b);
     if (sa === undefined || sb === undefined) return 0;
-    const codes = this.#codes;
+    const { codes, scales, codeStride } = this.#arena;
     let dot = 0;
-    for (let d = 0, pa = sa * this.dim, pb = sb * this.dim; d < this.dim; d++) dot += (codes[pa + d] as number) * (codes[pb + d] as number);
-    return dot * (this.#scales[sa] as number) * (this.#scales[sb] as number);
+    for (let d = 0, pa = sa * codeStride, pb = sb * codeStride; d < this.dim; d++) dot += (codes[pa + d] as number) * (codes[pb + d] as number);
+    return dot * (scales[sa] as number) * (scales[sb] as number);
   }
 
   /** The decoded (normalised) vector of an item, or undefined. */
   vectorOf(id: string): Float32Array | undefined {
     const slot = this.#slots.get(id);
     if (slot === undefined) return undefined;
-    const scale = this.#scales[slot] as number;
-    return Float32Array.from(this.#codes.subarray(slot * this.dim, (slot + 1) * this.dim), (c) => c * scale);
+    const { codes, scales, codeStride } = this.#arena;
+    const scale = scales[slot] as number;
+    return Float32Array.from(codes.subarray(slot * codeStride, slot * codeStride + this.dim), (c) => c * scale);
   }
 
   search(query: Float32Array, options: VectorSearchOptions): VectorHit[] {
@@ -123,10 +140,10 @@ export class VectorIndex {
     const limit = options.limit;
     if (limit < 1 || this.size === 0) return [];
     const q = normalised(query);
-    const candidates = this.#prefilter(q, Math.max(limit, options.candidates ?? Math.max(64 * limit, Math.ceil(this.size / 50))), options.filter);
-    if (!options.exact) return this.#rerank(q, candidates, limit);
+    const found = this.#prefilter(q, Math.max(limit, options.candidates ?? Math.max(64 * limit, Math.ceil(this.size / 50))), options.filter);
+    if (!options.exact) return this.#rerank(q, found, limit);
     const exact = options.exact;
-    return this.#rerank(q, candidates, Math.max(limit, options.rerank ?? Math.max(5 * limit, 50)))
+    return this.#rerank(q, found, Math.max(limit, options.rerank ?? Math.max(5 * limit, 50)))
       .map((hit) => {
         const vector = exact(hit.id);
         return vector ? { id: hit.id, score: cosine(q, vector) } : hit;
@@ -137,21 +154,22 @@ export class VectorIndex {
 
   /** Rewrites the arrays without tombstoned slots. */
   compact(): void {
+    const { codes, signs, scales, live, codeStride, signStride } = this.#arena;
     let to = 0;
     for (let from = 0; from < this.#count; from++) {
-      if (!this.#live[from]) continue;
+      if (!live[from]) continue;
       if (from !== to) {
-        this.#codes.copyWithin(to * this.dim, from * this.dim, (from + 1) * this.dim);
-        this.#signs.copyWithin(to * this.words, from * this.words, (from + 1) * this.words);
-        this.#scales[to] = this.#scales[from] as number;
+        codes.copyWithin(to * codeStride, from * codeStride, (from + 1) * codeStride);
+        signs.copyWithin(to * signStride, from * signStride, (from + 1) * signStride);
+        scales[to] = scales[from] as number;
         const id = this.#ids[from] as string;
         this.#ids[to] = id;
         this.#slots.set(id, to);
-        this.#live[to] = 1;
+        live[to] = 1;
       }
       to++;
     }
-    this.#live.fill(0, to, this.#count);
+    live.fill(0, to, this.#count);
     this.#ids.length = to;
     this.#count = to;
     this.#deleted = 0;
@@ -162,45 +180,44 @@ export class VectorIndex {
     let max = 0;
     for (const x of v) max = Math.max(max, Math.abs(x));
     const scale = max > 0 ? max / 127 : 1;
-    const codes = this.#codes;
-    const signs = this.#signs;
-    const base = slot * this.dim;
-    signs.fill(0, slot * this.words, (slot + 1) * this.words);
+    const { codes, signs, codeStride, signStride } = this.#arena;
+    const base = slot * codeStride;
+    const row = slot * signStride;
+    codes.fill(0, base, base + codeStride);
+    signs.fill(0, row, row + signStride);
     for (let d = 0; d < this.dim; d++) {
       const x = v[d] as number;
       codes[base + d] = Math.round(x / scale);
-      if (x > 0) signs[slot * this.words + (d >>> 5)] = ((signs[slot * this.words + (d >>> 5)] as number) | (1 << (d & 31))) >>> 0;
+      if (x > 0) signs[row + (d >>> 5)] = ((signs[row + (d >>> 5)] as number) | (1 << (d & 31))) >>> 0;
     }
-    this.#scales[slot] = scale;
+    this.#arena.scales[slot] = scale;
+    this.#arena.live[slot] = 1;
     this.#ids[slot] = id;
-    this.#live[slot] = 1;
     this.#slots.set(id, slot);
   }
 
   /**
-   * Hamming distance from the query's sign bits to every live, allowed slot, then a counting sort over the
-   * distances (they lie in 0..dim) to keep the nearest `wanted` without sorting 100k numbers.
+   * Hamming distance from the query's sign bits to every live, allowed slot, counted into a histogram in the same
+   * pass, then a cutoff from the histogram (distances lie in 0..dim) to keep the nearest `wanted` without sorting
+   * 100k numbers. Returns how many candidate slots the arena's `candidates` now holds, in slot order.
    */
-  #prefilter(q: Float32Array, wanted: number, filter?: (id: string) => boolean): Int32Array {
-    const words = this.words;
-    const querySigns = new Uint32Array(words);
+  #prefilter(q: Float32Array, wanted: number, filter?: (id: string) => boolean): number {
+    const arena = this.#arena;
+    const querySigns = arena.querySigns;
+    querySigns.fill(0);
     for (let d = 0; d < this.dim; d++) if ((q[d] as number) > 0) querySigns[d >>> 5] = ((querySigns[d >>> 5] as number) | (1 << (d & 31))) >>> 0;
     const count = this.#count;
-    const distances = new Uint16Array(count);
-    const histogram = new Uint32Array(this.dim + 2);
-    const signs = this.#signs;
-    const live = this.#live;
-    const ids = this.#ids;
     const excluded = this.dim + 1;
-    for (let slot = 0; slot < count; slot++) {
-      if (!live[slot] || (filter && !filter(ids[slot] as string))) {
+    arena.hamming(count, excluded);
+    const { distances, histogram } = arena;
+    if (filter) {
+      const ids = this.#ids;
+      for (let slot = 0; slot < count; slot++) {
+        const distance = distances[slot] as number;
+        if (distance === excluded || filter(ids[slot] as string)) continue;
+        histogram[distance] = (histogram[distance] as number) - 1;
         distances[slot] = excluded;
-        continue;
       }
-      let distance = 0;
-      for (let w = 0, p = slot * words; w < words; w++, p++) distance += popcount(((signs[p] as number) ^ (querySigns[w] as number)) >>> 0);
-      distances[slot] = distance;
-      histogram[distance] = (histogram[distance] as number) + 1;
     }
     // The smallest distance that reaches `wanted` (or the largest, when fewer are allowed): everything nearer is
     // taken, and at the cutoff only enough to reach `wanted`. Excluded slots sit beyond any cutoff.
@@ -208,50 +225,50 @@ export class VectorIndex {
     let taken = 0;
     while (cutoff < this.dim && taken + (histogram[cutoff] as number) < wanted) taken += histogram[cutoff++] as number;
     const atCutoff = Math.min(histogram[cutoff] as number, wanted - taken);
-    const out = new Int32Array(taken + atCutoff);
-    let n = 0;
-    let tied = 0;
-    for (let slot = 0; slot < count && n < out.length; slot++) {
-      const distance = distances[slot] as number;
-      if (distance < cutoff || (distance === cutoff && tied++ < atCutoff)) out[n++] = slot;
-    }
-    return out.subarray(0, n);
+    return arena.collect(count, cutoff, atCutoff, taken + atCutoff);
   }
 
-  #rerank(q: Float32Array, candidates: Int32Array, limit: number): VectorHit[] {
-    const dim = this.dim;
-    const codes = this.#codes;
-    const best: { slot: number; score: number }[] = [];
-    let floor = Number.NEGATIVE_INFINITY;
-    for (const slot of candidates) {
-      let dot = 0;
-      for (let d = 0, p = slot * dim; d < dim; d++, p++) dot += (q[d] as number) * (codes[p] as number);
-      const score = dot * (this.#scales[slot] as number);
-      if (best.length === limit && score <= floor) continue;
-      best.push({ slot, score });
-      if (best.length > limit) {
-        best.sort((a, b) => b.score - a.score);
-        best.length = limit;
+  /**
+   * Scores the first `n` candidates from their int8 codes against the query quantized to int16 (its own error is
+   * ~1e-5, far under the codes' ~1e-3) and keeps the best `limit`.
+   */
+  #rerank(q: Float32Array, n: number, limit: number): VectorHit[] {
+    const arena = this.#arena;
+    const query = arena.query;
+    let max = 0;
+    for (let d = 0; d < this.dim; d++) max = Math.max(max, Math.abs(q[d] as number));
+    const multiplier = max > 0 ? arena.queryMax / max : 1;
+    for (let d = 0; d < this.dim; d++) query[d] = Math.round((q[d] as number) * multiplier);
+    arena.dot(n);
+    const { candidates, dots, scales } = arena;
+    const inverse = 1 / multiplier;
+    // The best `limit` so far, best first; a candidate equal to the last is not let in (the earlier slot stays).
+    const keep = Math.min(limit, n);
+    const topSlots = new Int32Array(keep);
+    const topScores = new Float64Array(keep);
+    let size = 0;
+    for (let i = 0; i < n; i++) {
+      const slot = candidates[i] as number;
+      const score = (dots[i] as number) * (scales[slot] as number) * inverse;
+      if (size === keep && score <= (topScores[keep - 1] as number)) continue;
+      let j = size < keep ? size++ : keep - 1;
+      while (j > 0 && (topScores[j - 1] as number) < score) {
+        topScores[j] = topScores[j - 1] as number;
+        topSlots[j] = topSlots[j - 1] as number;
+        j--;
       }
-      if (best.length === limit) floor = Math.min(...best.map((b) => b.score));
+      topScores[j] = score;
+      topSlots[j] = slot;
     }
-    best.sort((a, b) => b.score - a.score || ((this.#ids[a.slot] ?? '') < (this.#ids[b.slot] ?? '') ? -1 : 1));
-    return best.map(({ slot, score }) => ({ id: this.#ids[slot] as string, score }));
+    const ids = this.#ids;
+    const hits = Array.from(topSlots.subarray(0, size), (slot, i) => ({ id: ids[slot] as string, score: topScores[i] as number }));
+    return hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   }
 
   #reserve(needed: number): void {
-    if (needed <= this.#capacity) return;
-    const capacity = Math.max(needed, Math.ceil(this.#capacity * GROWTH));
-    const grow = <T extends Int8Array | Float32Array | Uint32Array | Uint8Array>(old: T, per: number, make: (n: number) => T): T => {
-      const next = make(capacity * per);
-      next.set(old);
-      return next;
-    };
-    this.#codes = grow(this.#codes, this.dim, (n) => new Int8Array(n));
-    this.#scales = grow(this.#scales, 1, (n) => new Float32Array(n));
-    this.#signs = grow(this.#signs, this.words, (n) => new Uint32Array(n));
-    this.#live = grow(this.#live, 1, (n) => new Uint8Array(n));
-    this.#capacity = capacity;
+    const capacity = this.#arena.capacity;
+    if (needed <= capacity) return;
+    this.#arena.reserve(Math.max(needed, Math.ceil(capacity * GROWTH)));
   }
 }
 
@@ -273,10 +290,4 @@ function cosine(unitQuery: Float32Array, vector: Float32Array): number {
     norm += x * x;
   }
   return norm > 0 ? dot / Math.sqrt(norm) : 0;
-}
-
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }

@@ -53,7 +53,8 @@ test('a cancelled call rejects with the abort reason and the embedder stays usab
 });
 
 test('the worker fetched nothing from outside the app origin', async () => {
+  // The model files may come from transformers.js' Cache API copy when another test loaded them first, so only the
+  // origin of what was fetched is checked, not that the model was fetched.
   const urls = await embedder.fetchedUrls();
-  expect(urls.some((url) => url.includes('/models/persona-glove-100d/'))).toBe(true);
   expect(urls.filter((url) => new URL(url).origin !== location.origin)).toEqual([]);
 });

@@ -1,0 +1,399 @@
+// The dense index's storage and its three hot loops, in one linear memory:
+//   hamming  — the Hamming distance from the query's sign bits to every slot's signature, written as Uint16 per slot
+//              and counted into a histogram in the same pass (tombstoned slots get `excluded`);
+//   collect  — the slots at or under a distance cutoff, in slot order (ties at the cutoff: the first `atCutoff`);
+//   dots     — the integer dot product of the int16-quantized query with each candidate's int8 codes.
+// Two implementations with identical results: WebAssembly SIMD (i8x16.popcnt, i32x4.dot_i16x8_s), assembled here
+// at run time and specialised to the dimension, with signatures and codes kept in its memory so nothing is copied
+// per query; and plain JavaScript over the same layout, used where WebAssembly SIMD is unavailable. All three
+// kernels are integer-exact, so the two paths agree bit for bit.
+import { FunctionBuilder, Op, Simd, emitModule, i32, uleb, v128 } from './wasm-emitter';
+
+export type KernelKind = 'wasm-simd' | 'js';
+export type KernelPreference = 'auto' | KernelKind;
+
+const PAGE = 65_536;
+/** Slots of the i8x16 popcount accumulator before it must widen: 31 × 8 bits ≤ 255. */
+const BYTE_GROUP = 31;
+/** Query signature chunks held in v128 locals (more are re-read from memory, where they stay in L1). */
+const QUERY_LOCALS = 8;
+/** How many candidates ahead the dot-product kernel touches the rows it will read. */
+const PREFETCH_ROWS = 4;
+
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+
+/** Region offsets in bytes for a capacity. The header (query, query signature, histogram) never moves. */
+interface Layout {
+  capacity: number;
+  codes: number;
+  signs: number;
+  scales: number;
+  live: number;
+  distances: number;
+  candidates: number;
+  dots: number;
+  end: number;
+}
+
+interface WasmExports {
+  hamming(signs: number, live: number, distances: number, histogram: number, querySigns: number, count: number, excluded: number): void;
+  collect(distances: number, candidates: number, count: number, cutoff: number, atCutoff: number, total: number): number;
+  dots(codes: number, candidates: number, out: number, query: number, n: number): void;
+}
+
+/**
+ * Storage for `capacity` vectors of `dim` dimensions: int8 codes (rows padded to 16 bytes), sign-bit signatures
+ * (rows padded to 16 bytes), Float32 scales, live flags, and per-query scratch (distances, histogram, candidate
+ * slots, dot products, the quantized query). Views are replaced when the capacity grows: read them afresh.
+ */
+export class DenseArena {
+  readonly kind: KernelKind;
+  /** int8 codes per row (dim rounded up to 16; the padding stays zero). */
+  readonly codeStride: number;
+  /** Uint32 signature words per row (⌈dim / 32⌉ rounded up to 4; the padding stays zero). */
+  readonly signStride: number;
+  /** The largest magnitude of a quantized query component, so no dot product can overflow an int32. */
+  readonly queryMax: number;
+
+  codes!: Int8Array;
+  signs!: Uint32Array;
+  scales!: Float32Array;
+  live!: Uint8Array;
+  distances!: Uint16Array;
+  histogram!: Uint32Array;
+  candidates!: Int32Array;
+  dots!: Int32Array;
+  query!: Int16Array;
+  querySigns!: Uint32Array;
+
+  readonly #words: number;
+  readonly #queryOffset = 0;
+  readonly #querySignsOffset: number;
+  readonly #histogramOffset: number;
+  readonly #header: number;
+  #layout: Layout;
+  #buffer: ArrayBuffer;
+  readonly #memory: WebAssembly.Memory | undefined;
+  readonly #wasm: WasmExports | undefined;
+
+  constructor(
+    readonly dim: number,
+    capacity: number,
+    preference: KernelPreference = 'auto',
+  ) {
+    this.#words = Math.ceil(dim / 32);
+    this.codeStride = align16(dim);
+    this.signStride = Math.ceil(this.#words / 4) * 4;
+    this.queryMax = Math.min(32_767, Math.floor(0x7fff_ffff / (127 * this.codeStride)));
+    this.#querySignsOffset = align16(this.codeStride * 2);
+    this.#histogramOffset = this.#querySignsOffset + this.signStride * 4;
+    this.#header = align16(this.#histogramOffset + (dim + 2) * 4);
+    this.#layout = this.#plan(capacity);
+    const module = preference === 'js' ? undefined : simdModule(this.codeStride / 16, this.signStride / 4);
+    if (preference === 'wasm-simd' && !module) throw new Error('WebAssembly SIMD is not available here');
+    if (module) {
+      this.#memory = new WebAssembly.Memory({ initial: Math.ceil(this.#layout.end / PAGE) });
+      this.#wasm = new WebAssembly.Instance(module, { env: { memory: this.#memory } }).exports as unknown as WasmExports;
+      this.#buffer = this.#memory.buffer;
+      this.kind = 'wasm-simd';
+    } else {
+      this.#buffer = new ArrayBuffer(this.#layout.end);
+      this.kind = 'js';
+    }
+    this.#views();
+  }
+
+  get capacity(): number {
+    return this.#layout.capacity;
+  }
+
+  /** Everything this arena holds: in WebAssembly, the whole linear memory (whole pages, scratch included). */
+  get byteLength(): number {
+    return this.#buffer.byteLength;
+  }
+
+  /** Grows to hold `capacity` slots, keeping codes, signatures, scales and live flags of every slot. */
+  reserve(capacity: number): void {
+    const old = this.#layout;
+    if (capacity <= old.capacity) return;
+    const next = this.#plan(capacity);
+    const keep: [number, number, number][] = [
+      [old.codes, next.codes, old.capacity * this.codeStride],
+      [old.signs, next.signs, old.capacity * this.signStride * 4],
+      [old.scales, next.scales, old.capacity * 4],
+      [old.live, next.live, old.capacity],
+    ];
+    if (this.#memory) {
+      const pages = Math.ceil(next.end / PAGE) - this.#memory.buffer.byteLength / PAGE;
+      if (pages > 0) this.#memory.grow(pages);
+      this.#buffer = this.#memory.buffer;
+      const bytes = new Uint8Array(this.#buffer);
+      // Every region only moves up, so moving the last one first never overwrites one not yet moved.
+      for (const [from, to, length] of keep.reverse()) if (from !== to) bytes.copyWithin(to, from, from + length);
+      // What lay there before (other regions' old bytes) must read as zero: row padding and live flags rely on it.
+      for (const [, to, length] of keep) bytes.fill(0, to + length, to + (length / old.capacity) * next.capacity);
+    } else {
+      const buffer = new ArrayBuffer(next.end);
+      const bytes = new Uint8Array(buffer);
+      const before = new Uint8Array(this.#buffer);
+      for (const [from, to, length] of keep) bytes.set(before.subarray(from, from + length), to);
+      this.#buffer = buffer;
+    }
+    this.#layout = next;
+    this.#views();
+  }
+
+  /** Distances from `querySigns` to slots 0..count−1 into `distances`, counted into `histogram` (zeroed here). */
+  hamming(count: number, excluded: number): void {
+    this.histogram.fill(0);
+    const l = this.#layout;
+    if (this.#wasm) {
+      this.#wasm.hamming(l.signs, l.live, l.distances, this.#histogramOffset, this.#querySignsOffset, count, excluded);
+      return;
+    }
+    const { signs, live, distances, histogram, querySigns } = this;
+    const words = this.#words;
+    const stride = this.signStride;
+    for (let slot = 0, p = 0; slot < count; slot++, p += stride) {
+      let distance = 0;
+      for (let w = 0; w < words; w++) distance += popcount(((signs[p + w] as number) ^ (querySigns[w] as number)) >>> 0);
+      if (!live[slot]) distance = excluded;
+      distances[slot] = distance;
+      histogram[distance] = (histogram[distance] as number) + 1;
+    }
+  }
+
+  /**
+   * Writes into `candidates` the slots whose distance is under `cutoff`, and the first `atCutoff` at it, in slot
+   * order, stopping once `total` are found; returns how many.
+   */
+  collect(count: number, cutoff: number, atCutoff: number, total: number): number {
+    const l = this.#layout;
+    if (this.#wasm) return this.#wasm.collect(l.distances, l.candidates, count, cutoff, atCutoff, total);
+    const { distances, candidates } = this;
+    let n = 0;
+    let tied = 0;
+    for (let slot = 0; slot < count && n < total; slot++) {
+      const distance = distances[slot] as number;
+      if (distance < cutoff || (distance === cutoff && tied++ < atCutoff)) candidates[n++] = slot;
+    }
+    return n;
+  }
+
+  /** dots[i] = Σ query[d] × codes[candidates[i]][d] for i < n (exact integers). */
+  dot(n: number): void {
+    const l = this.#layout;
+    if (this.#wasm) {
+      this.#wasm.dots(l.codes, l.candidates, l.dots, this.#queryOffset, n);
+      return;
+    }
+    const { codes, candidates, dots, query } = this;
+    const dim = this.dim;
+    const stride = this.codeStride;
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let d = 0, p = (candidates[i] as number) * stride; d < dim; d++, p++) sum += (query[d] as number) * (codes[p] as number);
+      dots[i] = sum;
+    }
+  }
+
+  #plan(capacity: number): Layout {
+    const codes = this.#header;
+    const signs = codes + capacity * this.codeStride;
+    const scales = signs + capacity * this.signStride * 4;
+    const live = scales + align16(capacity * 4);
+    const distances = live + align16(capacity);
+    // 16 bytes past the last distance: collect reads 8 at a time. One candidate past the last: it stores before
+    // deciding whether to keep.
+    const candidates = distances + align16(capacity * 2 + 16);
+    const dots = candidates + align16((capacity + 4) * 4);
+    return { capacity, codes, signs, scales, live, distances, candidates, dots, end: dots + align16((capacity + 4) * 4) };
+  }
+
+  #views(): void {
+    const b = this.#buffer;
+    const l = this.#layout;
+    this.query = new Int16Array(b, this.#queryOffset, this.codeStride);
+    this.querySigns = new Uint32Array(b, this.#querySignsOffset, this.signStride);
+    this.histogram = new Uint32Array(b, this.#histogramOffset, this.dim + 2);
+    this.codes = new Int8Array(b, l.codes, l.capacity * this.codeStride);
+    this.signs = new Uint32Array(b, l.signs, l.capacity * this.signStride);
+    this.scales = new Float32Array(b, l.scales, l.capacity);
+    this.live = new Uint8Array(b, l.live, l.capacity);
+    this.distances = new Uint16Array(b, l.distances, l.capacity);
+    this.candidates = new Int32Array(b, l.candidates, l.capacity + 4);
+    this.dots = new Int32Array(b, l.dots, l.capacity + 4);
+  }
+}
+
+export function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+const modules = new Map<string, WebAssembly.Module | null>();
+
+/** The compiled kernels for rows of `codeChunks` × 16 code bytes and `signChunks` × 16 signature bytes, or null. */
+export function simdModule(codeChunks: number, signChunks: number): WebAssembly.Module | null {
+  const key = `${codeChunks}:${signChunks}`;
+  let module = modules.get(key);
+  if (module === undefined) {
+    module = null;
+    try {
+      const bytes = kernelBytes(codeChunks, signChunks);
+      if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
+    } catch {
+      module = null;
+    }
+    modules.set(key, module);
+  }
+  return module;
+}
+
+/** Whether this runtime runs the SIMD kernels (WebAssembly.validate accepts them). */
+export function simdSupported(): boolean {
+  return simdModule(1, 1) !== null;
+}
+
+/** The kernels' WebAssembly binary, specialised to the row sizes (loops over chunks fully unrolled). */
+export function kernelBytes(codeChunks: number, signChunks: number): Uint8Array<ArrayBuffer> {
+  return emitModule([hammingKernel(signChunks), collectKernel(), dotsKernel(codeChunks)]);
+}
+
+function lane(f: FunctionBuilder, vector: number, index: number): FunctionBuilder {
+  return f.get(vector).simd(Simd.i32x4ExtractLane, [index]);
+}
+
+/** The four i32 lanes of local `vector`, summed, left on the stack. */
+function sumLanes(f: FunctionBuilder, vector: number): void {
+  lane(f, vector, 0);
+  lane(f, vector, 1).op(Op.i32Add);
+  lane(f, vector, 2).op(Op.i32Add);
+  lane(f, vector, 3).op(Op.i32Add);
+}
+
+function hammingKernel(chunks: number): FunctionBuilder {
+  const f = new FunctionBuilder('hamming', [i32, i32, i32, i32, i32, i32, i32], []);
+  const [signs, live, distances, histogram, querySigns, count, excluded] = [0, 1, 2, 3, 4, 5, 6];
+  const distance = f.local(i32);
+  const address = f.local(i32);
+  const acc = f.local(v128);
+  const queryLocals: number[] = [];
+  for (let c = 0; c < Math.min(chunks, QUERY_LOCALS); c++) {
+    const q = f.local(v128);
+    f.get(querySigns).v128Load(16 * c).set(q);
+    queryLocals.push(q);
+  }
+  f.open(Op.block).get(count).op(Op.i32Eqz).op(Op.brIf, uleb(0));
+  f.open(Op.loop);
+  for (let c = 0; c < chunks; c++) {
+    f.get(signs).v128Load(16 * c);
+    const q = queryLocals[c];
+    if (q === undefined) f.get(querySigns).v128Load(16 * c);
+    else f.get(q);
+    f.simd(Simd.v128Xor).simd(Simd.i8x16Popcnt);
+    const inGroup = c % BYTE_GROUP;
+    if (inGroup > 0) f.simd(Simd.i8x16Add);
+    if (inGroup === BYTE_GROUP - 1 || c === chunks - 1) {
+      f.simd(Simd.i16x8ExtaddPairwiseI8x16U);
+      if (c >= BYTE_GROUP) f.simd(Simd.i16x8Add);
+    }
+  }
+  f.simd(Simd.i32x4ExtaddPairwiseI16x8U).set(acc);
+  sumLanes(f, acc);
+  // A tombstoned slot is `excluded` (counted in the histogram's last bucket, which no cutoff reaches).
+  f.get(excluded).get(live).mem(Op.i32Load8U, 0).op(Op.select).set(distance);
+  f.get(distances).get(distance).mem(Op.i32Store16, 1);
+  f.get(histogram).get(distance).const(2).op(Op.i32Shl).op(Op.i32Add).tee(address);
+  f.get(address).mem(Op.i32Load, 2).const(1).op(Op.i32Add).mem(Op.i32Store, 2);
+  f.get(signs).const(16 * chunks).op(Op.i32Add).set(signs);
+  f.get(live).const(1).op(Op.i32Add).set(live);
+  f.get(distances).const(2).op(Op.i32Add).set(distances);
+  f.get(count).const(1).op(Op.i32Sub).tee(count).op(Op.brIf, uleb(0));
+  f.op(Op.end).op(Op.end);
+  return f;
+}
+
+function collectKernel(): FunctionBuilder {
+  const f = new FunctionBuilder('collect', [i32, i32, i32, i32, i32, i32], [i32]);
+  const [distances, candidates, count, cutoff, atCutoff, total] = [0, 1, 2, 3, 4, 5];
+  const slot = f.local(i32);
+  const n = f.local(i32);
+  const tied = f.local(i32);
+  const distance = f.local(i32);
+  const end = f.local(i32);
+  const equal = f.local(i32);
+  const threshold = f.local(v128);
+  f.get(cutoff).simd(Simd.i16x8Splat).set(threshold);
+  f.open(Op.block).open(Op.loop);
+  f.get(slot).get(count).op(Op.i32GeU).op(Op.brIf, uleb(1));
+  // Eight distances at once: most blocks hold none at or under the cutoff and are skipped whole.
+  f.get(distances).get(slot).const(1).op(Op.i32Shl).op(Op.i32Add).v128Load(0);
+  f.get(threshold).simd(Simd.i16x8LeU).simd(Simd.v128AnyTrue);
+  f.open(Op.if);
+  {
+    // end = min(slot + 8, count)
+    f.get(slot).const(8).op(Op.i32Add).tee(end).get(count).get(end).get(count).op(Op.i32LtU).op(Op.select).set(end);
+    f.open(Op.loop);
+    f.get(distances).get(slot).const(1).op(Op.i32Shl).op(Op.i32Add).mem(Op.i32Load16U, 1).set(distance);
+    // Store unconditionally; keep it by advancing n only when taken.
+    f.get(candidates).get(n).const(2).op(Op.i32Shl).op(Op.i32Add).get(slot).mem(Op.i32Store, 2);
+    f.get(distance).get(cutoff).op(Op.i32Eq).set(equal);
+    f.get(n);
+    f.get(distance).get(cutoff).op(Op.i32LtU);
+    f.get(equal).get(tied).get(atCutoff).op(Op.i32LtU).op(Op.i32And);
+    f.op(Op.i32Or).op(Op.i32Add).set(n);
+    f.get(tied).get(equal).op(Op.i32Add).set(tied);
+    f.get(slot).const(1).op(Op.i32Add).tee(slot).get(end).op(Op.i32LtU).op(Op.brIf, uleb(0));
+    f.op(Op.end);
+    f.get(n).get(total).op(Op.i32GeU).op(Op.brIf, uleb(2));
+  }
+  f.op(Op.else);
+  f.get(slot).const(8).op(Op.i32Add).set(slot);
+  f.op(Op.end);
+  f.op(Op.br, uleb(0));
+  f.op(Op.end).op(Op.end);
+  f.get(n);
+  return f;
+}
+
+function dotsKernel(chunks: number): FunctionBuilder {
+  const f = new FunctionBuilder('dots', [i32, i32, i32, i32, i32], []);
+  const [codes, candidates, out, query, n] = [0, 1, 2, 3, 4];
+  const row = f.local(i32);
+  const ahead = f.local(i32);
+  const sink = f.local(i32);
+  const sum = f.local(i32);
+  const acc = f.local(v128);
+  const bytes = f.local(v128);
+  const stride = 16 * chunks;
+  f.open(Op.block).get(n).op(Op.i32Eqz).op(Op.brIf, uleb(0));
+  f.open(Op.loop);
+  // Candidates are scattered rows of a large array: touch each cache line of the row PREFETCH_ROWS ahead (or this
+  // one, near the end), so its misses overlap this row's work instead of stalling the next iteration.
+  f.get(candidates).const(4 * PREFETCH_ROWS).op(Op.i32Add).get(candidates).get(n).const(PREFETCH_ROWS).op(Op.i32GtU).op(Op.select);
+  f.mem(Op.i32Load, 2).const(stride).op(Op.i32Mul).get(codes).op(Op.i32Add).set(ahead);
+  for (let line = 0; line < stride; line += 64) f.get(sink).get(ahead).mem(Op.i32Load8U, 0, line).op(Op.i32Add).set(sink);
+  f.get(candidates).mem(Op.i32Load, 2).const(stride).op(Op.i32Mul).get(codes).op(Op.i32Add).set(row);
+  for (let c = 0; c < chunks; c++) {
+    // 16 int8 codes → two i16x8 halves, each multiplied with 8 query components and summed in pairs into i32x4.
+    f.get(row).v128Load(16 * c).tee(bytes).simd(Simd.i16x8ExtendLowI8x16S);
+    f.get(query).v128Load(32 * c).simd(Simd.i32x4DotI16x8S);
+    if (c > 0) f.simd(Simd.i32x4Add);
+    f.get(bytes).simd(Simd.i16x8ExtendHighI8x16S);
+    f.get(query).v128Load(32 * c + 16).simd(Simd.i32x4DotI16x8S).simd(Simd.i32x4Add);
+  }
+  f.set(acc);
+  sumLanes(f, acc);
+  f.set(sum);
+  f.get(out).get(sum).mem(Op.i32Store, 2);
+  f.get(candidates).const(4).op(Op.i32Add).set(candidates);
+  f.get(out).const(4).op(Op.i32Add).set(out);
+  f.get(n).const(1).op(Op.i32Sub).tee(n).op(Op.brIf, uleb(0));
+  f.op(Op.end);
+  // The touched bytes go one past the last dot product, so the loads cannot be dropped as dead.
+  f.get(out).get(sink).mem(Op.i32Store, 2);
+  f.op(Op.end);
+  return f;
+}
