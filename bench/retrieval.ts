@@ -52,15 +52,12 @@ const coldRuns = positive('cold-runs', values['cold-runs']);
 
 const executablePath = findChromium();
 if (!executablePath) throw new Error(INSTALL_HINT);
-// The dev server's own headers (CSP, COOP/COEP), with one relaxation: transformers.js (loadWasmFactory) imports
-// onnxruntime-web's glue from a blob: URL it makes of the fetched file, which `script-src 'self'` refuses, so the
-// embedder worker could not start under the app's policy; `blob:` is added to script-src for this server only.
+// The dev server's own CSP: the embedder runs under the same policy as the app.
 const devCsp = contentSecurityPolicy({ dev: true });
-if (!devCsp.includes("script-src 'self'")) throw new Error(`unexpected dev CSP: ${devCsp}`);
 const server = await createServer({
   configFile: 'vite.config.ts',
   // No file watching and no HMR: others edit the tree while a benchmark runs, and a reload would restart a page.
-  server: { host: '127.0.0.1', port: 0, hmr: false, watch: null, headers: { 'Content-Security-Policy': devCsp.replace("script-src 'self'", "script-src 'self' blob:") } },
+  server: { host: '127.0.0.1', port: 0, hmr: false, watch: null, headers: { 'Content-Security-Policy': devCsp } },
   logLevel: 'error',
 });
 await server.listen();

@@ -4,7 +4,11 @@ import { css, html, LitElement } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { PersonaError, PersonaStore, type CloseReason, type HistoryEvent } from '../index';
 import '../ui/persona-event-list';
+import '../ui/persona-history-search';
 import '../ui/persona-note-form';
+import type { RetrievedItem } from '../index';
+import type { SearchDetail } from '../ui/persona-history-search';
+import { HistoryIntelligence, type IntelligenceStatus } from './history-intelligence';
 import type { EventDeleteDetail } from '../ui/persona-event-list';
 import type { NoteSubmitDetail, PersonaNoteForm } from '../ui/persona-note-form';
 
@@ -52,7 +56,10 @@ export class PersonaApp extends LitElement {
   @state() private count = 0;
   @state() private latest: readonly HistoryEvent[] = [];
   @state() private problem = '';
+  @state() private intelligence: IntelligenceStatus = { phase: 'loading', embedded: 0, pending: 0 };
+  @state() private results: readonly RetrievedItem[] | undefined;
   @query('persona-note-form') private noteForm?: PersonaNoteForm;
+  #history: HistoryIntelligence | undefined;
 
   #store: PersonaStore | undefined;
   #unsubscribe: (() => void) | undefined;
@@ -69,6 +76,8 @@ export class PersonaApp extends LitElement {
     super.disconnectedCallback();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    this.#history?.stop();
+    this.#history = undefined;
     this.#store?.close();
     this.#store = undefined;
   }
@@ -94,6 +103,11 @@ export class PersonaApp extends LitElement {
         <h2 id="write-heading">Write a note</h2>
         <persona-note-form @persona-note-submit=${this.#onNoteSubmit}></persona-note-form>
       </section>
+      <section aria-labelledby="find-heading">
+        <h2 id="find-heading">Find in your history</h2>
+        <p aria-live="polite" id="embedder-status">${this.#describeIntelligence()}</p>
+        <persona-history-search .results=${this.results} ?disabled=${this.intelligence.phase === 'loading'} @persona-search=${this.#onSearch}></persona-history-search>
+      </section>
       <section aria-labelledby="history-heading">
         <h2 id="history-heading">Your history</h2>
         <p role="status" id="event-count">${this.count} ${this.count === 1 ? 'event' : 'events'} stored on this device${this.count > LATEST ? ` (newest ${shown} shown)` : ''}</p>
@@ -115,6 +129,10 @@ export class PersonaApp extends LitElement {
       });
       await this.#reload();
       this.phase = 'ready';
+      this.#history = new HistoryIntelligence(store, (status) => {
+        this.intelligence = status;
+      });
+      void this.#history.start();
     } catch (error) {
       this.phase = 'unavailable';
       this.#report(error);
@@ -164,6 +182,23 @@ export class PersonaApp extends LitElement {
     } catch (error) {
       this.#report(error);
     }
+  }
+
+  async #onSearch(event: CustomEvent<SearchDetail>): Promise<void> {
+    try {
+      const result = await this.#history?.search(event.detail.text);
+      this.results = result?.hits;
+    } catch (error) {
+      this.#report(error);
+    }
+  }
+
+  #describeIntelligence(): string {
+    const status = this.intelligence;
+    if (status.phase === 'loading') return 'Loading the offline model that lets you search by meaning…';
+    if (status.phase === 'failed') return `Search by meaning is unavailable: ${status.problem ?? 'unknown error'}. Keyword search still works.`;
+    const waiting = status.pending > 0 ? `, ${status.pending} waiting` : '';
+    return `Offline model ready (${status.model ?? ''}): ${status.embedded} ${status.embedded === 1 ? 'event' : 'events'} understood${waiting}. Nothing leaves this device.`;
   }
 
   #onStoreClosed(reason: CloseReason): void {

@@ -41,7 +41,12 @@ export class TransformersEmbedder implements Embedder {
     env.allowRemoteModels = config.remoteHost !== undefined;
     if (config.remoteHost !== undefined) env.remoteHost = config.remoteHost;
     const wasm = env.backends.onnx.wasm;
-    if (options.ortAssets && wasm) wasm.wasmPaths = { wasm: options.ortAssets.wasm, mjs: options.ortAssets.mjs };
+    if (options.ortAssets && wasm) {
+      wasm.wasmPaths = { wasm: options.ortAssets.wasm, mjs: options.ortAssets.mjs };
+      // Otherwise transformers.js fetches onnxruntime's glue script and imports it from a blob: URL, which the
+      // app's CSP (script-src 'self') refuses. Served from the app's own origin, the files are cacheable as they are.
+      env.useWasmCache = false;
+    }
     let extract: FeatureExtractionPipeline;
     try {
       extract = await pipeline('feature-extraction', config.model, {

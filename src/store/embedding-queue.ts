@@ -40,6 +40,12 @@ export class EmbeddingQueue {
     return index.getAll(IDBKeyRange.bound(['pending', 0], ['pending', Number.MAX_SAFE_INTEGER]), limit);
   }
 
+  /** Events that have a vector (with whichever model embedded them). */
+  async embedded(): Promise<number> {
+    const index = this.connection.read(['events']).objectStore('events').index('by-embed');
+    return index.count(IDBKeyRange.bound(['done', 0], ['done', Number.MAX_SAFE_INTEGER]));
+  }
+
   async pending(): Promise<number> {
     const index = this.connection.read(['events']).objectStore('events').index('by-embed');
     return index.count(IDBKeyRange.bound(['pending', 0], ['pending', Number.MAX_SAFE_INTEGER]));
