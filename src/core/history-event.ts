@@ -80,6 +80,9 @@ export interface HistoryEvent {
   bytes: number;
 }
 
+/** What retrieval filters and recency need of an event, kept beside its keyword postings. */
+export type EventFacets = Pick<HistoryEvent, 'ts' | 'kind' | 'source'>;
+
 /** Approximate bytes an event occupies: UTF-16 text plus its JSON fields. Stable, cheap, and monotone in content. */
 export function approximateEventBytes(event: Omit<HistoryEvent, 'bytes'>): number {
   return JSON.stringify(event).length * 2;

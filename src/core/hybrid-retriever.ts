@@ -3,15 +3,11 @@
 // inside both searches, and every hit carries the parts of its score (for the "why this answer" view).
 import { Bm25Index } from './bm25';
 import { applyRecency, mmr, reciprocalRankFusion, type FusedHit, type ScoreParts } from './fusion';
-import type { EventKind } from './history-event';
+import type { EventFacets, EventKind } from './history-event';
 import { wordsTokenizer, type Tokenizer } from './tokenizer';
 import { VectorIndex } from './vector-index';
 
-export interface DocumentMeta {
-  ts: number;
-  kind: EventKind;
-  source: string;
-}
+export type DocumentMeta = EventFacets;
 
 export interface RetrieveOptions {
   limit?: number;

@@ -1,5 +1,7 @@
 // An inverted-index batch in a compact, structured-clone-friendly form: one postings segment holds the term
-// frequencies of up to a segment's worth of documents, so the keyword index loads in a few reads.
+// frequencies of up to a segment's worth of documents, so the keyword index loads in a few reads. It may also carry
+// each document's facets (time, kind, source), so retrieval's filters load with it instead of from every event.
+import { EVENT_KINDS, type EventFacets, type EventKind } from './history-event';
 
 export interface PostingsPayload {
   /** Distinct terms of the segment, sorted. */
@@ -12,10 +14,21 @@ export interface PostingsPayload {
   freqs: Uint16Array;
   /** Token count of each slot, for length normalisation (BM25's |d|). */
   docLengths: Uint32Array;
+  facets?: PostingsFacets;
 }
 
-/** Builds the payload from each document's term → frequency map; slot i is documents[i]. */
-export function buildPostings(documents: readonly ReadonlyMap<string, number>[]): PostingsPayload {
+/** Per slot: ts, the kind's index in EVENT_KINDS, and the source. */
+export interface PostingsFacets {
+  ts: Float64Array;
+  kinds: Uint8Array;
+  sources: string[];
+}
+
+/**
+ * Builds the payload from each document's term → frequency map; slot i is documents[i]. Facets are kept only when
+ * every document has them (a payload never holds them for some slots only).
+ */
+export function buildPostings(documents: readonly ReadonlyMap<string, number>[], facets?: readonly (EventFacets | undefined)[]): PostingsPayload {
   const byTerm = new Map<string, { doc: number; freq: number }[]>();
   const docLengths = new Uint32Array(documents.length);
   documents.forEach((terms, doc) => {
@@ -44,7 +57,28 @@ export function buildPostings(documents: readonly ReadonlyMap<string, number>[])
     }
   });
   termOffsets[terms.length] = at;
-  return { terms, termOffsets, docs, freqs, docLengths };
+  const payload: PostingsPayload = { terms, termOffsets, docs, freqs, docLengths };
+  if (facets?.length === documents.length && facets.every((f) => f !== undefined)) payload.facets = encodeFacets(facets);
+  return payload;
+}
+
+function encodeFacets(facets: readonly EventFacets[]): PostingsFacets {
+  return {
+    ts: Float64Array.from(facets, (f) => f.ts),
+    kinds: Uint8Array.from(facets, (f) => EVENT_KINDS.indexOf(f.kind)),
+    sources: facets.map((f) => f.source),
+  };
+}
+
+/** Each slot's facets, or undefined for every slot when the payload has none. */
+export function facetsOf(payload: PostingsPayload): (EventFacets | undefined)[] {
+  const facets = payload.facets;
+  if (!facets) return Array.from(payload.docLengths, () => undefined);
+  return Array.from(payload.docLengths, (_, slot) => ({
+    ts: facets.ts[slot] as number,
+    kind: EVENT_KINDS[facets.kinds[slot] as number] as EventKind,
+    source: facets.sources[slot] as string,
+  }));
 }
 
 /** The postings of one term in a payload (binary search over the sorted terms). */

@@ -4,7 +4,7 @@
 import type { HistoryEvent } from '../core/history-event';
 import { Bm25Index } from '../core/bm25';
 import { HybridRetriever, type RetrievalHit, type RetrieveOptions } from '../core/hybrid-retriever';
-import { documentsOf } from '../core/postings';
+import { documentsOf, facetsOf } from '../core/postings';
 import { wordsTokenizer } from '../core/tokenizer';
 import type { Embedder } from '../embed/embedder';
 import type { ChangeMessage } from '../store/change-feed';
@@ -59,7 +59,20 @@ export class HistoryRetrieval {
     const tokenizer = this.store.connection.tokenizer ?? wordsTokenizer;
     const postings = await this.store.segments.load(postingsSpace(tokenizer.id));
     const retriever = new HybridRetriever(tokenizer, postings ? Bm25Index.fromSegments(postings) : new Bm25Index());
-    await this.#loadMeta(retriever);
+    // Facets stored with the postings give filters and recency what they need without reading 100k events; only
+    // a history with events that lack them (keyword indexing was off, or written by an older build) is read whole.
+    let withFacets = 0;
+    for (const segment of postings?.segments ?? []) {
+      if (!segment.postings?.facets) continue;
+      const facets = facetsOf(segment.postings);
+      segment.ids.forEach((id, slot) => {
+        const meta = facets[slot];
+        if (!segment.live[slot] || !meta) return;
+        retriever.setMeta(id, meta);
+        withFacets++;
+      });
+    }
+    if (withFacets < (await this.store.events.count())) await this.#loadMeta(retriever);
     if (this.embedder) {
       const vectors = await this.store.segments.loadVectors(this.embedder.model);
       if (vectors) retriever.addVectors(vectors.ids, vectors.vectors, vectors.dim);
@@ -110,7 +123,10 @@ export class HistoryRetrieval {
     const last = await this.store.segments.lastSeq();
     for (const segment of await this.store.segments.loadSince(postingsSpace(tokenizer.id), this.#seq)) {
       const documents = segment.postings ? documentsOf(segment.postings) : [];
+      const facets = segment.postings ? facetsOf(segment.postings) : [];
       segment.ids.forEach((id, slot) => {
+        const meta = facets[slot];
+        if (meta && !this.#retriever.hasMeta(id)) this.#retriever.setMeta(id, meta);
         const terms = documents[slot];
         if (terms && this.#retriever.hasMeta(id)) this.#retriever.keyword.add(id, terms);
       });

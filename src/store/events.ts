@@ -74,7 +74,11 @@ export class EventLog {
         changes.push(describeChange('events', 'put', added.map((event) => event.id)));
         // Keyword postings commit with their events: the keyword index never misses or invents an event.
         if (tokenizer) {
-          const documents = added.map((event) => ({ id: event.id, terms: tokenizer.termFrequencies(event.text) }));
+          const documents = added.map((event) => ({
+            id: event.id,
+            terms: tokenizer.termFrequencies(event.text),
+            facets: { ts: event.ts, kind: event.kind, source: event.source },
+          }));
           await writePostings(tx, tokenizer.id, documents, { now: this.connection.clock(), changes });
         }
       }

@@ -2,7 +2,8 @@
 // one record per item, so 100k items load in a handful of reads. Deletes are tombstones; compaction rewrites the
 // affected segments without them. The model id and dimension are recorded with every segment and checked on load.
 import { SegmentIntegrityError, InvalidInputError } from '../core/errors';
-import { buildPostings, documentsOf, type PostingsPayload } from '../core/postings';
+import type { EventFacets } from '../core/history-event';
+import { buildPostings, documentsOf, facetsOf, type PostingsPayload } from '../core/postings';
 import { describeChange, type StoreChange } from './change-feed';
 import type { StoreConnection, TxWith, WriteTx } from './connection';
 import { readStats } from './stats';
@@ -210,12 +211,17 @@ export class SegmentStore {
       const ids: string[] = [];
       const flat = loaded.kind === 'vectors' ? new Float32Array(liveInDirty * loaded.dim) : undefined;
       const documents: Map<string, number>[] = [];
+      const facets: (EventFacets | undefined)[] = [];
       for (const segment of dirty) {
         const docs = segment.postings ? documentsOf(segment.postings) : [];
+        const slotFacets = segment.postings ? facetsOf(segment.postings) : [];
         segment.ids.forEach((id, slot) => {
           if (!segment.live[slot]) return;
           if (flat && segment.vectors) flat.set(segment.vectors.subarray(slot * loaded.dim, (slot + 1) * loaded.dim), ids.length * loaded.dim);
-          if (segment.postings) documents.push(docs[slot] as Map<string, number>);
+          if (segment.postings) {
+            documents.push(docs[slot] as Map<string, number>);
+            facets.push(slotFacets[slot]);
+          }
           ids.push(id);
         });
         await tx.objectStore('segments').delete(segment.seq);
@@ -227,7 +233,7 @@ export class SegmentStore {
         dim: loaded.dim,
         ids: ids.slice(start, end),
         createdAt: this.connection.clock(),
-        ...(flat ? { vectors: flat.slice(start * loaded.dim, end * loaded.dim) } : { postings: buildPostings(documents.slice(start, end)) }),
+        ...(flat ? { vectors: flat.slice(start * loaded.dim, end * loaded.dim) } : { postings: buildPostings(documents.slice(start, end), facets.slice(start, end)) }),
       }));
       for (const tombstone of tombstones) await tx.objectStore('tombstones').delete([tombstone.space, tombstone.id]);
       changes.push(describeChange('segments', 'put', [space]));
@@ -270,7 +276,7 @@ async function writeChunks(
 export async function writePostings(
   tx: WriteTx<'segments'>,
   tokenizer: string,
-  documents: readonly { id: string; terms: ReadonlyMap<string, number> }[],
+  documents: readonly { id: string; terms: ReadonlyMap<string, number>; facets?: EventFacets }[],
   { segmentSize = DEFAULT_SEGMENT_SIZE, now, changes }: { segmentSize?: number; now: number; changes: StoreChange[] },
 ): Promise<void> {
   if (documents.length === 0) return;
@@ -285,7 +291,10 @@ export async function writePostings(
     dim: 0,
     ids: ids.slice(start, end),
     createdAt: now,
-    postings: buildPostings(documents.slice(start, end).map((d) => d.terms)),
+    postings: buildPostings(
+      documents.slice(start, end).map((d) => d.terms),
+      documents.slice(start, end).map((d) => d.facets),
+    ),
   }));
   changes.push(describeChange('segments', 'put', [space]));
 }

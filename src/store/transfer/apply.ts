@@ -3,7 +3,7 @@
 // single transaction that applies the whole file.
 import { SegmentIntegrityError } from '../../core/errors';
 import type { Feedback } from '../../core/feedback';
-import type { HistoryEvent } from '../../core/history-event';
+import type { EventFacets, HistoryEvent } from '../../core/history-event';
 import type { Memory } from '../../core/memory';
 import type { Profile } from '../../core/profile';
 import { describeChange } from '../change-feed';
@@ -53,7 +53,7 @@ export async function applyImport(connection: StoreConnection, importId: string,
     const touched = new Map<PersonaStoreName, Set<string>>();
     const staging = tx.objectStore('staging');
     const tokenizer = connection.tokenizer;
-    const keywordDocuments: { id: string; terms: ReadonlyMap<string, number> }[] = [];
+    const keywordDocuments: { id: string; terms: ReadonlyMap<string, number>; facets: EventFacets }[] = [];
     for (let cursor = await staging.openCursor(importRange(importId)); cursor; cursor = await cursor.continue()) {
       const row = cursor.value;
       const outcome = await outcomeOf(tx, row, report.mode);
@@ -68,7 +68,9 @@ export async function applyImport(connection: StoreConnection, importId: string,
       if (row.store === 'events') {
         const event = row.value as HistoryEvent;
         stats = { events: stats.events + 1, bytes: stats.bytes + event.bytes };
-        if (tokenizer) keywordDocuments.push({ id: event.id, terms: tokenizer.termFrequencies(event.text) });
+        if (tokenizer) {
+          keywordDocuments.push({ id: event.id, terms: tokenizer.termFrequencies(event.text), facets: { ts: event.ts, kind: event.kind, source: event.source } });
+        }
       }
       const keys = touched.get(row.store) ?? new Set<string>();
       touched.set(row.store, keys.add(key));

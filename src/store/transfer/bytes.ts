@@ -21,22 +21,24 @@ export function fromBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
   return bytes;
 }
 
-export type NumericArray = Float32Array | Uint32Array | Uint16Array;
-export type NumericKind = 'f32' | 'u32' | 'u16';
+export type NumericArray = Float64Array | Float32Array | Uint32Array | Uint16Array;
+export type NumericKind = 'f64' | 'f32' | 'u32' | 'u16';
 
-const WIDTH: Record<NumericKind, number> = { f32: 4, u32: 4, u16: 2 };
+const WIDTH: Record<NumericKind, number> = { f64: 8, f32: 4, u32: 4, u16: 2 };
 
 /** The array's values as little-endian bytes, whatever the byte order of this machine. */
 export function littleEndianBytes(array: NumericArray): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(array.length * array.BYTES_PER_ELEMENT);
   const view = new DataView(out.buffer);
-  if (array instanceof Float32Array) for (let i = 0; i < array.length; i++) view.setFloat32(i * 4, array[i] as number, true);
+  if (array instanceof Float64Array) for (let i = 0; i < array.length; i++) view.setFloat64(i * 8, array[i] as number, true);
+  else if (array instanceof Float32Array) for (let i = 0; i < array.length; i++) view.setFloat32(i * 4, array[i] as number, true);
   else if (array instanceof Uint32Array) for (let i = 0; i < array.length; i++) view.setUint32(i * 4, array[i] as number, true);
   else for (let i = 0; i < array.length; i++) view.setUint16(i * 2, array[i] as number, true);
   return out;
 }
 
 /** Reads little-endian bytes back into a typed array; undefined when the length is not a whole number of values. */
+export function fromLittleEndian(bytes: Uint8Array, kind: 'f64'): Float64Array<ArrayBuffer> | undefined;
 export function fromLittleEndian(bytes: Uint8Array, kind: 'f32'): Float32Array<ArrayBuffer> | undefined;
 export function fromLittleEndian(bytes: Uint8Array, kind: 'u32'): Uint32Array<ArrayBuffer> | undefined;
 export function fromLittleEndian(bytes: Uint8Array, kind: 'u16'): Uint16Array<ArrayBuffer> | undefined;
@@ -45,6 +47,7 @@ export function fromLittleEndian(bytes: Uint8Array, kind: NumericKind): NumericA
   if (bytes.length % width !== 0) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = bytes.length / width;
+  if (kind === 'f64') return Float64Array.from({ length: count }, (_, i) => view.getFloat64(i * 8, true));
   if (kind === 'f32') return Float32Array.from({ length: count }, (_, i) => view.getFloat32(i * 4, true));
   if (kind === 'u32') return Uint32Array.from({ length: count }, (_, i) => view.getUint32(i * 4, true));
   return Uint16Array.from({ length: count }, (_, i) => view.getUint16(i * 2, true));

@@ -3,7 +3,7 @@
 // IndexedDB transaction commits as soon as its requests are done, so none may stay open while the reader of the
 // stream takes its time. 100k events therefore pass through a few hundred at a time.
 import { PersonaError } from '../../core/errors';
-import { buildPostings, documentsOf } from '../../core/postings';
+import { buildPostings, documentsOf, facetsOf } from '../../core/postings';
 import type { StoreConnection } from '../connection';
 import { DEFAULT_SEGMENT_SIZE, SegmentStore, type LoadedSegment, type LoadedSpace } from '../segments';
 import type { SegmentRecord } from '../schema';
@@ -118,27 +118,25 @@ async function* readInChunks(connection: StoreConnection, store: KeyedStore): As
  */
 async function* liveSegments(connection: StoreConnection): AsyncGenerator<ExportedSegment> {
   const segments = new SegmentStore(connection);
-  for (const space of await spaceNames(connection)) {
+  for (const space of await segments.spaceNames()) {
     const loaded = await segments.load(space);
     if (!loaded) continue;
     for (const segment of loaded.segments) yield* splitLive(loaded, segment, connection.clock());
   }
 }
 
-async function spaceNames(connection: StoreConnection): Promise<string[]> {
-  const names: string[] = [];
-  const index = connection.read(['segments']).objectStore('segments').index('by-space');
-  for (let cursor = await index.openKeyCursor(null, 'nextunique'); cursor; cursor = await cursor.continue()) names.push(cursor.key);
-  return names;
-}
 
 function* splitLive(space: LoadedSpace, segment: LoadedSegment, now: number): Generator<ExportedSegment> {
   const slots = segment.ids.flatMap((_, slot) => (segment.live[slot] ? [slot] : []));
   const documents = segment.postings ? documentsOf(segment.postings) : [];
+  const facets = segment.postings ? facetsOf(segment.postings) : [];
   const make = (start: number, end: number): SegmentRecord => {
     const picked = slots.slice(start, end);
     const base = { space: space.space, kind: space.kind, model: space.model, dim: space.dim, ids: picked.map((slot) => segment.ids[slot] as string), createdAt: now };
-    if (space.kind === 'postings') return { ...base, postings: buildPostings(picked.map((slot) => documents[slot] as Map<string, number>)) };
+    if (space.kind === 'postings') {
+      const terms = picked.map((slot) => documents[slot] as Map<string, number>);
+      return { ...base, postings: buildPostings(terms, picked.map((slot) => facets[slot])) };
+    }
     const source = segment.vectors ?? new Float32Array(0);
     const vectors = new Float32Array(picked.length * space.dim);
     picked.forEach((slot, i) => {

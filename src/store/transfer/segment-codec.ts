@@ -2,6 +2,7 @@
 // travel with every segment so the reader checks them instead of assuming them. Decoding checks every invariant
 // resolveSpace and the keyword search rely on, so a crafted file cannot plant a segment that breaks loading.
 import * as v from 'valibot';
+import { EVENT_KINDS } from '../../core/history-event';
 import type { PostingsPayload } from '../../core/postings';
 import { postingsSpace, vectorSpace } from '../segments';
 import type { SegmentRecord } from '../schema';
@@ -38,6 +39,13 @@ const exportedSegmentSchema = v.variant(
         docs: binary,
         freqs: binary,
         docLengths: binary,
+        facets: v.optional(
+          v.strictObject({
+            ts: binary,
+            kinds: binary,
+            sources: v.array(text(200), 'must be a list of sources'),
+          }),
+        ),
       }),
     }),
   ],
@@ -64,6 +72,9 @@ export function encodeSegment(segment: SegmentRecord): ExportedSegment {
       docs: toBase64(littleEndianBytes(p.docs)),
       freqs: toBase64(littleEndianBytes(p.freqs)),
       docLengths: toBase64(littleEndianBytes(p.docLengths)),
+      ...(p.facets
+        ? { facets: { ts: toBase64(littleEndianBytes(p.facets.ts)), kinds: toBase64(p.facets.kinds), sources: p.facets.sources } }
+        : {}),
     },
   };
 }
@@ -120,5 +131,15 @@ function decodePostings(p: Extract<ExportedSegment, { kind: 'postings' }>['posti
   if (docLengths.length !== slots) return 'docLengths must hold one value per id';
   if (!docs.every((doc) => doc < slots)) return 'docs must name slots of this segment';
   if (!freqs.every((freq) => freq > 0)) return 'freqs must be positive';
-  return { terms: p.terms, termOffsets, docs, freqs, docLengths };
+  const payload: PostingsPayload = { terms: p.terms, termOffsets, docs, freqs, docLengths };
+  if (p.facets) {
+    const tsBytes = fromBase64(p.facets.ts);
+    const ts = tsBytes && fromLittleEndian(tsBytes, 'f64');
+    const kinds = fromBase64(p.facets.kinds);
+    if (ts?.length !== slots || !ts.every((t) => Number.isInteger(t) && t >= 0)) return 'facets.ts must hold one whole, non-negative time per id';
+    if (kinds?.length !== slots || !kinds.every((k) => k < EVENT_KINDS.length)) return 'facets.kinds must hold one known kind per id';
+    if (p.facets.sources.length !== slots) return 'facets.sources must hold one source per id';
+    payload.facets = { ts, kinds: new Uint8Array(kinds), sources: p.facets.sources };
+  }
+  return payload;
 }

@@ -2,7 +2,7 @@
 // Runs in Node (fake-indexeddb) and in Chromium, so it uses web-platform APIs only.
 import { describe, expect, test } from 'vitest';
 import { ImportFormatError } from '../../../src/core/errors';
-import { documentsOf } from '../../../src/core/postings';
+import { documentsOf, facetsOf } from '../../../src/core/postings';
 import type { ChangeMessage } from '../../../src/store/change-feed';
 import { PersonaStore } from '../../../src/store/persona-store';
 import { MAX_LINE_BYTES } from '../../../src/store/transfer/format';
@@ -145,6 +145,19 @@ describe('export → wipe → import', () => {
     expect(await snapshot(restored)).toEqual({ ...before, events: requeued, vectors: undefined, postings: undefined });
     expect(before.events.some((event) => event.embedState === 'done')).toBe(true);
     restored.close();
+  });
+
+  test('keyword postings keep their facets through export and import', async () => {
+    const source = await PersonaStore.open({ name: uniqueName('t') });
+    await source.record([{ id: 'f1', kind: 'rating', text: 'Arrival', ts: 42_000, source: 'widget:films' }]);
+    const file = await toBlob(source.export({ includeVectors: true }));
+    const target = await PersonaStore.open({ name: uniqueName('t'), tokenizer: null });
+    await target.import(file);
+    const loaded = await target.segments.load('postings:words-v1');
+    const segment = loaded?.segments[0];
+    expect(segment?.postings ? facetsOf(segment.postings) : undefined).toEqual([{ ts: 42_000, kind: 'rating', source: 'widget:films' }]);
+    source.close();
+    target.close();
   });
 
   test('imported events get keyword postings, as recorded ones do', async () => {
