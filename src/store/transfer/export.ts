@@ -73,14 +73,18 @@ async function* exportLines(connection: StoreConnection, includeVectors: boolean
     includes: { vectors: includeVectors },
   };
   yield toLine(header);
+  // Events recorded while the export streams may reach the segments but not the events section; an import
+  // refuses a segment naming an event the file lacks, so segments keep only the events the file holds.
+  const exportedEvents = new Set<string>();
   for (const [type, store] of KEYED_STORES) {
     for await (const records of readInChunks(connection, store)) {
       counts[type] += records.length;
+      if (type === 'event') for (const record of records) exportedEvents.add((record as { id: string }).id);
       yield records.map((data) => recordLine(type, data)).join('');
     }
   }
   if (includeVectors) {
-    for await (const segment of liveSegments(connection)) {
+    for await (const segment of liveSegments(connection, exportedEvents)) {
       counts.segment++;
       yield recordLine('segment', segment);
     }
@@ -116,18 +120,18 @@ async function* readInChunks(connection: StoreConnection, store: KeyedStore): As
  * Each space's live slots as fresh segments: superseded and tombstoned slots are dropped (a compaction), and the
  * tombstones themselves are not exported. One space is loaded at a time, as a search index loads it anyway.
  */
-async function* liveSegments(connection: StoreConnection): AsyncGenerator<ExportedSegment> {
+async function* liveSegments(connection: StoreConnection, exportedEvents: ReadonlySet<string>): AsyncGenerator<ExportedSegment> {
   const segments = new SegmentStore(connection);
   for (const space of await segments.spaceNames()) {
     const loaded = await segments.load(space);
     if (!loaded) continue;
-    for (const segment of loaded.segments) yield* splitLive(loaded, segment, connection.clock());
+    for (const segment of loaded.segments) yield* splitLive(loaded, segment, exportedEvents, connection.clock());
   }
 }
 
 
-function* splitLive(space: LoadedSpace, segment: LoadedSegment, now: number): Generator<ExportedSegment> {
-  const slots = segment.ids.flatMap((_, slot) => (segment.live[slot] ? [slot] : []));
+function* splitLive(space: LoadedSpace, segment: LoadedSegment, exportedEvents: ReadonlySet<string>, now: number): Generator<ExportedSegment> {
+  const slots = segment.ids.flatMap((id, slot) => (segment.live[slot] && exportedEvents.has(id) ? [slot] : []));
   const documents = segment.postings ? documentsOf(segment.postings) : [];
   const facets = segment.postings ? facetsOf(segment.postings) : [];
   const make = (start: number, end: number): SegmentRecord => {

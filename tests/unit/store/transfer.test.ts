@@ -147,6 +147,27 @@ describe('export → wipe → import', () => {
     restored.close();
   });
 
+  test('an export taken while events are being recorded still imports', { timeout: SLOW }, async () => {
+    const store = await PersonaStore.open({ name: uniqueName('t') });
+    await store.record(Array.from({ length: 1_200 }, (_, i) => ({ id: `e${String(i).padStart(4, '0')}`, kind: 'note' as const, text: `note ${i}` })));
+    const reader = store.export({ includeVectors: true }).getReader();
+    const chunks: Uint8Array[] = [];
+    // The header, then the settings/profile/memories/feedback sections (empty here), then a first chunk of events.
+    while (!new TextDecoder().decode(chunks.at(-1)).includes('"type":"event"')) {
+      const next = await reader.read();
+      if (next.done) throw new Error('the export ended before its events');
+      chunks.push(next.value);
+    }
+    // Recorded after the first chunk of events, and ordered before it: its postings exist, its event line does not.
+    await store.record({ id: 'a-late', kind: 'note', text: 'written during the export' });
+    for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(next.value);
+    const target = await PersonaStore.open({ name: uniqueName('t') });
+    await target.import(new Blob(chunks));
+    expect(await target.events.count()).toBe(1_200);
+    store.close();
+    target.close();
+  });
+
   test('keyword postings keep their facets through export and import', async () => {
     const source = await PersonaStore.open({ name: uniqueName('t') });
     await source.record([{ id: 'f1', kind: 'rating', text: 'Arrival', ts: 42_000, source: 'widget:films' }]);
