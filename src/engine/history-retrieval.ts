@@ -21,12 +21,11 @@ export interface RetrievalResult {
   timings: { embedMs: number; searchMs: number };
 }
 
-const META_SLICE = 10_000;
-
 export class HistoryRetrieval {
   #retriever: HybridRetriever;
   #seq = 0;
   #stop: () => void;
+  /** Every change to the index (a full load or one feed message) runs in this chain, one after another, in order. */
   #catchingUp: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -35,9 +34,12 @@ export class HistoryRetrieval {
   ) {
     this.#retriever = new HybridRetriever();
     this.#stop = store.subscribe((message) => {
-      // Messages are applied one after another, in order, each after the previous catch-up finished.
-      this.#catchingUp = this.#catchingUp.then(() => this.#apply(message)).catch((error: unknown) => {
-        console.error('Persona could not apply a change to its retrieval index', error);
+      this.#enqueue(() => this.#apply(message)).catch((error: unknown) => {
+        // The index may now differ from the store: log, and rebuild it from the store.
+        console.error('Persona could not apply a change to its retrieval index; reloading it', error);
+        this.#enqueue(() => this.#reloadNow()).catch((reloadError: unknown) => {
+          console.error('Persona could not reload its retrieval index', reloadError);
+        });
       });
     });
   }
@@ -45,7 +47,12 @@ export class HistoryRetrieval {
   /** Loads the index from the store. Without an embedder, retrieval is keyword-only. */
   static async open(store: PersonaStore, embedder?: Embedder): Promise<HistoryRetrieval> {
     const retrieval = new HistoryRetrieval(store, embedder);
-    await retrieval.reload();
+    try {
+      await retrieval.reload();
+    } catch (error) {
+      retrieval.close();
+      throw error;
+    }
     return retrieval;
   }
 
@@ -53,8 +60,42 @@ export class HistoryRetrieval {
     return this.#retriever.size;
   }
 
-  /** Rebuilds the whole index from the store (at open, and when a change is too large to apply piecemeal). */
-  async reload(): Promise<void> {
+  /** Rebuilds the whole index from the store, in turn with the feed's changes (they never race it). */
+  reload(): Promise<void> {
+    return this.#enqueue(() => this.#reloadNow());
+  }
+
+  async retrieve(text: string, options: RetrieveOptions & { signal?: AbortSignal } = {}): Promise<RetrievalResult> {
+    await this.#catchingUp;
+    const started = performance.now();
+    const vector = this.embedder && this.#retriever.dense ? await this.embedder.embed([text], options.signal ? { signal: options.signal } : {}) : undefined;
+    const embedded = performance.now();
+    const hits = this.#retriever.retrieve(vector ? { text, vector } : { text }, options);
+    const searched = performance.now();
+    const events = await this.store.events.getMany(hits.map((hit) => hit.id));
+    const items: RetrievedItem[] = [];
+    hits.forEach((hit, i) => {
+      const event = events[i];
+      if (event) items.push({ ...hit, event });
+    });
+    return { hits: items, timings: { embedMs: embedded - started, searchMs: searched - embedded } };
+  }
+
+  /** Stops following the change feed. */
+  close(): void {
+    this.#stop();
+  }
+
+  /** Runs `work` after everything queued before it; its failure is the caller's, and never blocks the chain. */
+  #enqueue(work: () => Promise<void>): Promise<void> {
+    const run = this.#catchingUp.then(work);
+    this.#catchingUp = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Builds a new index from the store and swaps it in with the segment number it was read at. */
+  async #reloadNow(): Promise<void> {
+    // Read first: a segment written meanwhile is then read again by the next catch-up, never missed.
     const seq = await this.store.segments.lastSeq();
     const tokenizer = this.store.connection.tokenizer ?? wordsTokenizer;
     const postings = await this.store.segments.load(postingsSpace(tokenizer.id));
@@ -72,7 +113,11 @@ export class HistoryRetrieval {
         withFacets++;
       });
     }
-    if (withFacets < (await this.store.events.count())) await this.#loadMeta(retriever);
+    if (withFacets < (await this.store.events.count())) {
+      await this.store.events.scan((events) => {
+        for (const event of events) retriever.setMeta(event.id, { ts: event.ts, kind: event.kind, source: event.source });
+      });
+    }
     if (this.embedder) {
       const vectors = await this.store.segments.loadVectors(this.embedder.model);
       if (vectors) retriever.addVectors(vectors.ids, vectors.vectors, vectors.dim);
@@ -81,39 +126,27 @@ export class HistoryRetrieval {
     this.#seq = seq;
   }
 
-  async retrieve(text: string, options: RetrieveOptions & { signal?: AbortSignal } = {}): Promise<RetrievalResult> {
-    await this.#catchingUp;
-    const started = performance.now();
-    const vector = this.embedder && this.#retriever.dense ? (await this.embedder.embed([text], options.signal ? { signal: options.signal } : {})) : undefined;
-    const embedded = performance.now();
-    const hits = this.#retriever.retrieve(vector ? { text, vector } : { text }, options);
-    const searched = performance.now();
-    const tx = this.store.connection.read(['events']).objectStore('events');
-    const events = await Promise.all(hits.map((hit) => tx.get(hit.id)));
-    const items: RetrievedItem[] = [];
-    hits.forEach((hit, i) => {
-      const event = events[i];
-      if (event) items.push({ ...hit, event });
-    });
-    return { hits: items, timings: { embedMs: embedded - started, searchMs: searched - embedded } };
-  }
-
-  /** Stops following the change feed. */
-  close(): void {
-    this.#stop();
-  }
-
   async #apply(message: ChangeMessage): Promise<void> {
-    if (message.lifecycle === 'wiped') return;
+    if (message.lifecycle === 'wiped') {
+      // Nothing of the wiped history may stay in memory.
+      this.#retriever = new HybridRetriever(this.store.connection.tokenizer ?? wordsTokenizer);
+      this.#seq = 0;
+      return;
+    }
     const events = message.changes.filter((c) => c.store === 'events');
     if (message.lifecycle === 'imported' || events.some((c) => !c.ids)) {
-      await this.reload();
+      await this.#reloadNow();
       return;
     }
     for (const change of events) {
       const ids = change.ids ?? [];
-      if (change.op === 'delete') this.#retriever.remove(ids);
-      else await this.#addMeta(ids);
+      if (change.op === 'delete') {
+        // Messages are applied in order but read today's store: an id deleted and recorded again since must stay.
+        const now = await this.store.events.getMany(ids);
+        this.#retriever.remove(ids.filter((_, i) => now[i] === undefined));
+      } else {
+        await this.#addMeta(ids);
+      }
     }
     if (message.changes.some((c) => c.store === 'segments')) await this.#loadNewSegments();
   }
@@ -144,19 +177,8 @@ export class HistoryRetrieval {
   }
 
   async #addMeta(ids: readonly string[]): Promise<void> {
-    const tx = this.store.connection.read(['events']).objectStore('events');
-    const events = await Promise.all(ids.map((id) => tx.get(id)));
-    for (const event of events) if (event) this.#retriever.setMeta(event.id, { ts: event.ts, kind: event.kind, source: event.source });
-  }
-
-  async #loadMeta(retriever: HybridRetriever): Promise<void> {
-    let after: string | undefined;
-    for (;;) {
-      const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
-      const batch = await this.store.connection.read(['events']).objectStore('events').getAll(range, META_SLICE);
-      for (const event of batch) retriever.setMeta(event.id, { ts: event.ts, kind: event.kind, source: event.source });
-      if (batch.length < META_SLICE) return;
-      after = batch.at(-1)?.id;
+    for (const event of await this.store.events.getMany(ids)) {
+      if (event) this.#retriever.setMeta(event.id, { ts: event.ts, kind: event.kind, source: event.source });
     }
   }
 }

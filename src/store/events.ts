@@ -91,6 +91,24 @@ export class EventLog {
     return this.connection.read(['events']).objectStore('events').get(id);
   }
 
+  /** The events with these ids, in the same order; undefined where an id is not stored. */
+  async getMany(ids: readonly string[]): Promise<(HistoryEvent | undefined)[]> {
+    const store = this.connection.read(['events']).objectStore('events');
+    return Promise.all(ids.map((id) => store.get(id)));
+  }
+
+  /** Visits every event in id order, `slice` per readonly transaction, so 100k events never sit in memory at once. */
+  async scan(visit: (events: readonly HistoryEvent[]) => void, slice = 10_000): Promise<void> {
+    let after: string | undefined;
+    for (;;) {
+      const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+      const batch = await this.connection.read(['events']).objectStore('events').getAll(range, slice);
+      visit(batch);
+      if (batch.length < slice) return;
+      after = batch.at(-1)?.id;
+    }
+  }
+
   async count(): Promise<number> {
     return (await readStats(this.connection.read(['meta']))).events;
   }

@@ -92,3 +92,32 @@ test('keyword-only without an embedder', async () => {
   retrieval.close();
   store.close();
 });
+
+test('a write during open is not lost, and an id deleted then recorded again stays findable', async () => {
+  const store = await PersonaStore.open({ name: uniqueName('retrieval') });
+  await store.record(Array.from({ length: 3_000 }, (_, i): HistoryEventInput => ({ id: `bulk${i}`, kind: 'note', text: `ordinary note ${i}` })));
+  const opening = HistoryRetrieval.open(store);
+  await store.record({ id: 'late', kind: 'note', text: 'a zephyr and a quokka' });
+  const retrieval = await opening;
+  expect((await retrieval.retrieve('quokka')).hits.map((h) => h.id)).toEqual(['late']);
+
+  await Promise.all([
+    store.record({ id: 'x', kind: 'note', text: 'xylophone lessons' }),
+    store.events.delete('x'),
+    store.record({ id: 'x', kind: 'note', text: 'xylophone lessons again' }),
+  ]);
+  expect((await retrieval.retrieve('xylophone')).hits.map((h) => h.event.text)).toEqual(['xylophone lessons again']);
+  retrieval.close();
+  store.close();
+});
+
+test('a wipe leaves nothing of the history in the index', async () => {
+  const store = await seeded();
+  const retrieval = await HistoryRetrieval.open(store, embedder);
+  expect(retrieval.size).toBe(4);
+  await store.wipe({ cacheNames: [] });
+  expect(retrieval.size).toBe(0);
+  // The wiped store is closed: retrieval over it says so rather than answering from memory.
+  await expect(retrieval.retrieve('spaghetti')).rejects.toMatchObject({ name: 'StoreClosedError' });
+  retrieval.close();
+});
