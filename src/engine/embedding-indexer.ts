@@ -54,9 +54,12 @@ export class EmbeddingIndexer {
       } catch (error) {
         if (signal?.aborted) return { ...result, aborted: true };
         // One bad text must neither block the queue nor take its batch down: embed the batch one by one and
-        // mark only what still fails (requeueAllBut() retries those later).
+        // mark only what still fails (EmbeddingQueue.retryFailed() puts those back, e.g. at the next start).
         const single = await this.#oneByOne(texts, signal);
         if (single.aborted) return { ...result, aborted: true };
+        // Nothing at all could be embedded: the embedder is failing, not the texts. Stop and mark nothing, so the
+        // queue is intact for the next drain.
+        if (single.ids.length === 0) throw error;
         result.failed += single.failed.length;
         if (single.failed.length > 0) {
           await this.queue.mark(single.failed, 'failed');

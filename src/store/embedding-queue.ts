@@ -51,6 +51,17 @@ export class EmbeddingQueue {
     return index.count(IDBKeyRange.bound(['pending', 0], ['pending', Number.MAX_SAFE_INTEGER]));
   }
 
+  /** Puts events whose embedding failed back in the queue (a model update or a transient fault may have passed). */
+  async retryFailed(): Promise<number> {
+    return this.connection.write(['events'], async (tx, changes) => {
+      const index = tx.objectStore('events').index('by-embed');
+      const failed = await index.getAll(IDBKeyRange.bound(['failed', 0], ['failed', Number.MAX_SAFE_INTEGER]));
+      await Promise.all(failed.map((event) => tx.objectStore('events').put({ ...event, embedState: 'pending' })));
+      if (failed.length > 0) changes.push(describeChange('events', 'put', failed.map((e) => e.id)));
+      return failed.length;
+    });
+  }
+
   /** Takes events out of the queue that cannot be embedded (e.g. empty text), so they do not block it. */
   async mark(ids: readonly string[], state: 'failed' | 'skipped'): Promise<void> {
     await this.connection.write(['events'], async (tx, changes) => {

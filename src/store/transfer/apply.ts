@@ -53,16 +53,23 @@ export async function applyImport(connection: StoreConnection, importId: string,
     const touched = new Map<PersonaStoreName, Set<string>>();
     const staging = tx.objectStore('staging');
     const tokenizer = connection.tokenizer;
+    const embedder = await tx.objectStore('meta').get('embedder');
+    const activeModel = embedder?.key === 'embedder' ? embedder.model : undefined;
     const keywordDocuments: { id: string; terms: ReadonlyMap<string, number>; facets: EventFacets }[] = [];
     for (let cursor = await staging.openCursor(importRange(importId)); cursor; cursor = await cursor.continue()) {
       const row = cursor.value;
       const outcome = await outcomeOf(tx, row, report.mode);
       report[outcome][TYPE_OF[row.store]]++;
       if (outcome === 'skipped') continue;
-      if (row.store === 'events' && !report.header.includes.vectors) {
-        // The file brings no vectors: its events join the embedding queue instead of claiming vectors they lack.
-        const { embedModel: _dropped, ...event } = row.value as HistoryEvent;
-        row.value = { ...event, embedState: event.embedState === 'skipped' ? 'skipped' : 'pending' };
+      if (row.store === 'events') {
+        // Events join the embedding queue unless the file brings their vectors from the model this device uses;
+        // otherwise they would claim vectors that never serve its searches.
+        const event = row.value as HistoryEvent;
+        const usable = report.header.includes.vectors && (activeModel === undefined || event.embedModel === activeModel);
+        if (!usable && event.embedState === 'done') {
+          const { embedModel: _dropped, ...rest } = event;
+          row.value = { ...rest, embedState: 'pending' };
+        }
       }
       const key = await put(tx, row);
       if (row.store === 'events') {

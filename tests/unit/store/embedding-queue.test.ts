@@ -69,3 +69,25 @@ test('switching model requeues everything embedded with another model, and failu
   expect((await store.events.get('q3'))?.embedModel).toBe(next.model);
   store.close();
 });
+
+test('an embedder that fails on everything stops the drain and marks nothing; failures can be retried', async () => {
+  const store = await PersonaStore.open({ name: uniqueName('queue') });
+  await store.record(events(10));
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    const down = new EmbeddingIndexer(store, new HashingEmbedder(16, () => true), { batchSize: 4 });
+    await expect(down.drain()).rejects.toThrow(/cannot embed/);
+    expect(await down.queue.pending()).toBe(10);
+    // One text that truly fails is marked; once the cause is gone, retryFailed() puts it back.
+    await new EmbeddingIndexer(store, new HashingEmbedder(16, (t) => t.includes('number 3 ')), { batchSize: 4 }).drain();
+    expect((await store.events.get('q3'))?.embedState).toBe('failed');
+    const healthy = new EmbeddingIndexer(store, new HashingEmbedder(16));
+    expect(await healthy.queue.retryFailed()).toBe(1);
+    await healthy.drain();
+    expect((await store.events.get('q3'))?.embedState).toBe('done');
+  } finally {
+    console.warn = warn;
+    store.close();
+  }
+});

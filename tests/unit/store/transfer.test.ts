@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { ImportFormatError } from '../../../src/core/errors';
 import { documentsOf, facetsOf } from '../../../src/core/postings';
+import { EmbeddingQueue } from '../../../src/store/embedding-queue';
 import type { ChangeMessage } from '../../../src/store/change-feed';
 import { PersonaStore } from '../../../src/store/persona-store';
 import { MAX_LINE_BYTES } from '../../../src/store/transfer/format';
@@ -162,10 +163,28 @@ describe('export → wipe → import', () => {
     await store.record({ id: 'a-late', kind: 'note', text: 'written during the export' });
     for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(next.value);
     const target = await PersonaStore.open({ name: uniqueName('t') });
-    await target.import(new Blob(chunks));
+    await target.import(new Blob(chunks.map((chunk) => chunk.slice())));
     expect(await target.events.count()).toBe(1_200);
     store.close();
     target.close();
+  });
+
+  test("imported vectors of another model than this device's are not trusted: those events are requeued", async () => {
+    const source = await PersonaStore.open({ name: uniqueName('t'), tokenizer: null });
+    await source.record({ id: 'v1', kind: 'note', text: 'tea' });
+    await source.segments.appendVectors('model-a', 2, ['v1'], Float32Array.from([1, 0]));
+    const file = await toBlob(source.export({ includeVectors: true }));
+    const target = await PersonaStore.open({ name: uniqueName('t'), tokenizer: null });
+    await new EmbeddingQueue(target.connection).switchTo('model-b', 2);
+    await target.import(file);
+    expect((await target.events.get('v1'))?.embedState).toBe('pending');
+    const same = await PersonaStore.open({ name: uniqueName('t'), tokenizer: null });
+    await new EmbeddingQueue(same.connection).switchTo('model-a', 2);
+    await same.import(file);
+    expect((await same.events.get('v1'))?.embedState).toBe('done');
+    source.close();
+    target.close();
+    same.close();
   });
 
   test('keyword postings keep their facets through export and import', async () => {
