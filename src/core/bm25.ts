@@ -14,7 +14,7 @@
 // Scores depend only on the live corpus (N, df, |d|, avgdl are exact integers until the final division, and query
 // terms are summed in sorted order), so an index built incrementally scores exactly like one built afresh.
 import { SegmentIntegrityError } from './errors';
-import type { PostingsPayload } from './postings';
+import { postingsProblem, type PostingsPayload } from './postings';
 import { TopK } from './top-k';
 
 export interface Bm25Options {
@@ -65,28 +65,6 @@ function grown<A extends Uint8Array | Uint16Array | Uint32Array>(array: A, neede
   const next = new (array.constructor as new (length: number) => A)(Math.max(needed, array.length * 2, 16));
   next.set(array);
   return next;
-}
-
-/**
- * A payload's postings must point inside the segment and be in ascending slot order per term (as buildPostings
- * writes them): the index appends them to sorted lists without re-sorting.
- */
-function checkPostings(postings: PostingsPayload, documents: number): void {
-  const { terms, termOffsets, docs, freqs } = postings;
-  if (termOffsets.length !== terms.length + 1 || termOffsets[terms.length] !== docs.length || freqs.length !== docs.length) {
-    throw new SegmentIntegrityError(`A keyword segment's postings are malformed: ${terms.length} terms, ${termOffsets.length} offsets, ${docs.length} postings.`);
-  }
-  for (let i = 0; i < terms.length; i++) {
-    let previous = -1;
-    const end = termOffsets[i + 1] as number;
-    for (let p = termOffsets[i] as number; p < end; p++) {
-      const local = docs[p] as number;
-      if (local <= previous || local >= documents) {
-        throw new SegmentIntegrityError(`Postings of "${terms[i] ?? ''}" are out of order or point outside the segment's ${documents} slots.`);
-      }
-      previous = local;
-    }
-  }
 }
 
 /** The documents containing one term: slots ascending, with their term frequencies; `live` is its exact df. */
@@ -525,7 +503,8 @@ export class Bm25Index {
       if (postings.docLengths.length !== ids.length || live.length !== ids.length) {
         throw new SegmentIntegrityError(`A keyword segment holds ${postings.docLengths.length} documents for ${ids.length} ids.`);
       }
-      checkPostings(postings, ids.length);
+      const problem = postingsProblem(postings, ids.length);
+      if (problem) throw new SegmentIntegrityError(`A keyword segment cannot be loaded: ${problem}.`);
       ids.forEach((id, local) => {
         if (live[local] === 1 && winner.get(id)?.segment !== s) winner.set(id, { segment: s, local });
       });

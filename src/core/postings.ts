@@ -81,6 +81,35 @@ export function facetsOf(payload: PostingsPayload): (EventFacets | undefined)[] 
   }));
 }
 
+/**
+ * Why a payload cannot be loaded, or undefined when it can: terms sorted and distinct (postingsOf binary-searches
+ * them), offsets that cover the postings, and per term slots strictly ascending inside the segment (the keyword
+ * index appends them to sorted lists without re-sorting), with positive frequencies. Checked wherever a payload
+ * comes from outside buildPostings: an import, or a segment loaded from disk.
+ */
+export function postingsProblem(payload: PostingsPayload, slots: number): string | undefined {
+  const { terms, termOffsets, docs, freqs, docLengths } = payload;
+  for (let i = 1; i < terms.length; i++) if ((terms[i - 1] as string) >= (terms[i] as string)) return 'terms must be sorted and distinct';
+  if (termOffsets.length !== terms.length + 1 || termOffsets[0] !== 0 || termOffsets[terms.length] !== docs.length) {
+    return `termOffsets must run from 0 to the ${docs.length} postings, one more value than the ${terms.length} terms`;
+  }
+  if (freqs.length !== docs.length) return 'freqs must hold one value per posting';
+  if (docLengths.length !== slots) return 'docLengths must hold one value per slot';
+  for (let i = 0; i < terms.length; i++) {
+    const start = termOffsets[i] as number;
+    const end = termOffsets[i + 1] as number;
+    if (end < start) return 'termOffsets must not decrease';
+    let previous = -1;
+    for (let p = start; p < end; p++) {
+      const slot = docs[p] as number;
+      if (slot <= previous || slot >= slots) return `postings of "${terms[i] ?? ''}" must name slots of this segment in ascending order, once each`;
+      if ((freqs[p] as number) < 1) return 'freqs must be positive';
+      previous = slot;
+    }
+  }
+  return undefined;
+}
+
 /** The postings of one term in a payload (binary search over the sorted terms). */
 export function postingsOf(payload: PostingsPayload, term: string): { docs: Uint32Array; freqs: Uint16Array } {
   let lo = 0;

@@ -3,7 +3,7 @@
 // resolveSpace and the keyword search rely on, so a crafted file cannot plant a segment that breaks loading.
 import * as v from 'valibot';
 import { EVENT_KINDS } from '../../core/history-event';
-import type { PostingsPayload } from '../../core/postings';
+import { postingsProblem, type PostingsPayload } from '../../core/postings';
 import { postingsSpace, vectorSpace } from '../segments';
 import type { SegmentRecord } from '../schema';
 import { fromBase64, fromLittleEndian, littleEndianBytes, toBase64 } from './bytes';
@@ -118,20 +118,9 @@ function decodePostings(p: Extract<ExportedSegment, { kind: 'postings' }>['posti
   if (!docs) return 'docs must be uint32 values as base64';
   if (!docLengths) return 'docLengths must be uint32 values as base64';
   if (!freqs) return 'freqs must be uint16 values as base64';
-  // postingsOf binary-searches the terms, so they must be sorted and distinct.
-  for (let i = 1; i < p.terms.length; i++) {
-    if ((p.terms[i - 1] as string) >= (p.terms[i] as string)) return 'terms must be sorted and distinct';
-  }
-  if (termOffsets.length !== p.terms.length + 1) return 'termOffsets must hold one more value than terms';
-  if (termOffsets[0] !== 0 || termOffsets[p.terms.length] !== docs.length) return 'termOffsets must run from 0 to the number of docs';
-  for (let i = 1; i < termOffsets.length; i++) {
-    if ((termOffsets[i] as number) < (termOffsets[i - 1] as number)) return 'termOffsets must not decrease';
-  }
-  if (freqs.length !== docs.length) return 'freqs must hold one value per doc';
-  if (docLengths.length !== slots) return 'docLengths must hold one value per id';
-  if (!docs.every((doc) => doc < slots)) return 'docs must name slots of this segment';
-  if (!freqs.every((freq) => freq > 0)) return 'freqs must be positive';
   const payload: PostingsPayload = { terms: p.terms, termOffsets, docs, freqs, docLengths };
+  const problem = postingsProblem(payload, slots);
+  if (problem) return problem;
   if (p.facets) {
     const tsBytes = fromBase64(p.facets.ts);
     const ts = tsBytes && fromLittleEndian(tsBytes, 'f64');
