@@ -242,7 +242,11 @@ export class VectorIndex {
     arena.dot(n);
     const { candidates, dots, scales } = arena;
     const inverse = 1 / multiplier;
-    // The best `limit` so far, best first; a candidate equal to the last is not let in (the earlier slot stays).
+    // The best `limit` so far, best first. Equal scores rank by id, as in the keyword index, so an index built
+    // live and one reloaded from the store (other insertion order) answer alike.
+    const ids = this.#ids;
+    const ranksAbove = (score: number, slot: number, other: number, otherSlot: number) =>
+      score > other || (score === other && (ids[slot] as string) < (ids[otherSlot] as string));
     const keep = Math.min(limit, n);
     const topSlots = new Int32Array(keep);
     const topScores = new Float64Array(keep);
@@ -250,9 +254,9 @@ export class VectorIndex {
     for (let i = 0; i < n; i++) {
       const slot = candidates[i] as number;
       const score = (dots[i] as number) * (scales[slot] as number) * inverse;
-      if (size === keep && score <= (topScores[keep - 1] as number)) continue;
+      if (size === keep && !ranksAbove(score, slot, topScores[keep - 1] as number, topSlots[keep - 1] as number)) continue;
       let j = size < keep ? size++ : keep - 1;
-      while (j > 0 && (topScores[j - 1] as number) < score) {
+      while (j > 0 && ranksAbove(score, slot, topScores[j - 1] as number, topSlots[j - 1] as number)) {
         topScores[j] = topScores[j - 1] as number;
         topSlots[j] = topSlots[j - 1] as number;
         j--;
@@ -260,9 +264,7 @@ export class VectorIndex {
       topScores[j] = score;
       topSlots[j] = slot;
     }
-    const ids = this.#ids;
-    const hits = Array.from(topSlots.subarray(0, size), (slot, i) => ({ id: ids[slot] as string, score: topScores[i] as number }));
-    return hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    return Array.from(topSlots.subarray(0, size), (slot, i) => ({ id: ids[slot] as string, score: topScores[i] as number }));
   }
 
   #reserve(needed: number): void {

@@ -78,6 +78,15 @@ describe('VectorIndex', () => {
     expect(hits.map((h) => h.id).sort()).toEqual([...allowed].sort());
   });
 
+  test('equal scores rank by id whatever the insertion order', () => {
+    const same = Float32Array.from([0.6, 0.8]);
+    for (const order of [['b', 'a', 'c'], ['a', 'c', 'b'], ['c', 'b', 'a']]) {
+      const index = new VectorIndex(2);
+      for (const id of order) index.add(id, same);
+      expect(index.search(same, { limit: 2 }).map((h) => h.id)).toEqual(['a', 'b']);
+    }
+  });
+
   test('similarity and vectorOf decode stored items', () => {
     const index = new VectorIndex(3);
     index.addMany(['a', 'b', 'c'], Float32Array.from([1, 0, 0, 2, 0, 0, 0, 1, 0]));
