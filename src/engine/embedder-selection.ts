@@ -8,9 +8,20 @@ import type { SettingsStore } from '../store/settings';
 
 export const EMBEDDER_SETTING = 'embedder';
 
+// A name part: letters, digits, '_', '-', and single dots inside (never '..', never leading).
+const NAME = '[\\w-]+(?:\\.[\\w-]+)*';
+
+/** https anywhere; plain http only on this machine (a self-hosted model server during development). */
+function isAllowedHost(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || (protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname));
+}
+
 const embedderSettingSchema = v.strictObject({
-  model: v.pipe(v.string(), v.regex(/^[\w.-]+(\/[\w.-]+)?$/, 'must be a model id like owner/name')),
-  remoteHost: v.optional(v.pipe(v.string(), v.url('must be an absolute URL'), v.regex(/^https?:\/\//, 'must be http(s)'))),
+  model: v.pipe(v.string(), v.regex(new RegExp(`^${NAME}(?:/${NAME})?$`), 'must be a model id like owner/name')),
+  remoteHost: v.optional(
+    v.pipe(v.string(), v.url('must be an absolute URL'), v.check(isAllowedHost, 'must be https (or http on this machine)')),
+  ),
   dtype: v.picklist(['q8', 'fp32', 'fp16', 'int8', 'uint8', 'q4'], 'must be a known weights variant'),
 });
 

@@ -59,7 +59,15 @@ test('an opt-in model that cannot be loaded falls back to the bundled one and sa
   expect(status.fallbackReason).toMatch(/acme\/minilm-l6 could not be loaded from http:\/\/127\.0\.0\.1/);
   // It really asked the configured host, and only it.
   expect(requested.some((url) => url.includes('acme/minilm-l6'))).toBe(true);
-  await expect(chooseEmbedder(store.settings, { model: 'x', remoteHost: 'ftp://nope', dtype: 'q8' })).rejects.toMatchObject({ name: 'InvalidInputError' });
+  for (const bad of [
+    { model: 'x', remoteHost: 'ftp://nope', dtype: 'q8' as const },
+    { model: 'x', remoteHost: 'http://models.example.org/', dtype: 'q8' as const },
+    { model: '../secrets', dtype: 'q8' as const },
+    { model: 'owner/..', dtype: 'q8' as const },
+  ]) {
+    await expect(chooseEmbedder(store.settings, bad)).rejects.toMatchObject({ name: 'InvalidInputError' });
+  }
+  await chooseEmbedder(store.settings, { model: 'Xenova/all-MiniLM-L6-v2', remoteHost: 'https://models.example.org/', dtype: 'q8' });
   store.close();
 });
 
