@@ -10,6 +10,17 @@ export interface IntelligenceStatus {
   problem?: string;
 }
 
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs `work` holding a Web Lock when the browser has them (all current ones do). */
+async function withLock(name: string, work: () => Promise<void>): Promise<void> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (locks) await locks.request(name, work);
+  else await work();
+}
+
 export class HistoryIntelligence {
   #embedder: WorkerEmbedder | undefined;
   #retrieval: HistoryRetrieval | undefined;
@@ -26,16 +37,26 @@ export class HistoryIntelligence {
 
   async start(): Promise<void> {
     this.onStatus({ phase: 'loading', embedded: 0, pending: 0 });
+    let problem: string | undefined;
     try {
       const worker = new Worker(new URL('../../workers/embedder.worker.ts', import.meta.url), { type: 'module' });
       this.#embedder = await WorkerEmbedder.start(worker, BUNDLED_EMBEDDER);
       this.#indexer = new EmbeddingIndexer(this.store, this.#embedder, { batchSize: 64 });
       await this.#indexer.queue.switchTo(this.#embedder.model, this.#embedder.dim);
+      // A failure last time (a fault since gone) gets another chance.
+      await this.#indexer.queue.retryFailed();
     } catch (error) {
-      this.onStatus({ phase: 'failed', embedded: 0, pending: 0, problem: error instanceof Error ? error.message : String(error) });
+      problem = describe(error);
     }
-    // Without the model, retrieval is keyword-only rather than absent.
-    this.#retrieval = await HistoryRetrieval.open(this.store, this.#embedder);
+    try {
+      // Without the model, retrieval is keyword-only rather than absent.
+      this.#retrieval = await HistoryRetrieval.open(this.store, this.#embedder);
+    } catch (error) {
+      this.onStatus({ phase: 'failed', embedded: 0, pending: 0, problem: describe(error) });
+      return;
+    }
+    // Search works from here on; embedding the backlog goes on in the background.
+    await this.#report(problem);
     this.#stop = this.store.subscribe((message) => {
       if (message.changes.some((change) => change.store === 'events' && change.op === 'put')) this.#drain();
     });
@@ -54,6 +75,16 @@ export class HistoryIntelligence {
     this.#embedder?.terminate();
   }
 
+  #problem: string | undefined;
+
+  /** Search is ready; says how far embedding has come, and what went wrong with the model, if anything. */
+  async #report(problem: string | undefined): Promise<void> {
+    this.#problem = problem;
+    const queue = this.#indexer?.queue;
+    const [embedded, pending] = queue ? await Promise.all([queue.embedded(), queue.pending()]) : [0, 0];
+    this.onStatus({ phase: problem === undefined ? 'ready' : 'failed', ...(this.#embedder ? { model: this.#embedder.model } : {}), embedded, pending, ...(problem === undefined ? {} : { problem }) });
+  }
+
   #takeAgain(): boolean {
     const again = this.#again;
     this.#again = false;
@@ -70,14 +101,15 @@ export class HistoryIntelligence {
       return;
     }
     this.#draining = (async () => {
-      do await indexer.drain(this.#abort.signal);
-      while (this.#takeAgain() && !this.#abort.signal.aborted);
-      const pending = await indexer.queue.pending();
-      const embedded = await indexer.queue.embedded();
-      this.onStatus({ phase: 'ready', model: embedder.model, embedded, pending });
+      // One tab embeds at a time: others wait for the lock, then find little or nothing left.
+      await withLock(`persona-embed:${this.store.name}`, async () => {
+        do await indexer.drain(this.#abort.signal);
+        while (this.#takeAgain() && !this.#abort.signal.aborted);
+      });
+      await this.#report(this.#problem);
     })()
       .catch((error: unknown) => {
-        if (!this.#abort.signal.aborted) this.onStatus({ phase: 'failed', embedded: 0, pending: 0, problem: error instanceof Error ? error.message : String(error) });
+        if (!this.#abort.signal.aborted) void this.#report(describe(error));
       })
       .finally(() => {
         this.#draining = undefined;

@@ -60,6 +60,10 @@ export class PersonaApp extends LitElement {
   @state() private results: readonly RetrievedItem[] | undefined;
   @query('persona-note-form') private noteForm?: PersonaNoteForm;
   #history: HistoryIntelligence | undefined;
+  /** Searches can finish out of order; only the newest may show its results. */
+  #searchGeneration = 0;
+  /** A note whose save failed keeps its id, so saving it again can never record it twice. */
+  #unsaved: { text: string; id: string } | undefined;
 
   #store: PersonaStore | undefined;
   #unsubscribe: (() => void) | undefined;
@@ -126,6 +130,9 @@ export class PersonaApp extends LitElement {
       this.#store = store;
       this.#unsubscribe = store.subscribe((message) => {
         if (message.lifecycle !== undefined || message.changes.some((change) => change.store === 'events')) void this.#reload();
+        // A deleted event leaves the search results at once, not at the next search.
+        const deleted = new Set(message.changes.flatMap((change) => (change.store === 'events' && change.op === 'delete' ? (change.ids ?? []) : [])));
+        if (deleted.size > 0 && this.results) this.results = this.results.filter((hit) => !deleted.has(hit.id));
       });
       await this.#reload();
       this.phase = 'ready';
@@ -162,8 +169,12 @@ export class PersonaApp extends LitElement {
     }
     this.#saving = true;
     try {
+      const text = event.detail.text;
+      const id = this.#unsaved?.text === text ? this.#unsaved.id : crypto.randomUUID();
+      this.#unsaved = { text, id };
       // The change feed announces the write to this tab too, which reloads the list.
-      await store.record({ kind: 'note', text: event.detail.text });
+      await store.record({ id, kind: 'note', text });
+      this.#unsaved = undefined;
       this.problem = '';
       this.noteForm?.clear();
     } catch (error) {
@@ -185,9 +196,10 @@ export class PersonaApp extends LitElement {
   }
 
   async #onSearch(event: CustomEvent<SearchDetail>): Promise<void> {
+    const generation = ++this.#searchGeneration;
     try {
       const result = await this.#history?.search(event.detail.text);
-      this.results = result?.hits;
+      if (generation === this.#searchGeneration) this.results = result?.hits;
     } catch (error) {
       this.#report(error);
     }

@@ -39,6 +39,8 @@ export class EmbeddingIndexer {
       const batch = await this.queue.next(batchSize);
       if (batch.length === 0) {
         await this.#dropOtherModels();
+        // Each batch appended its own segment: merge them so the next cold start reads a few large records.
+        await this.store.segments.compactIfFragmented(vectorSpace(this.embedder.model));
         return result;
       }
       const empty = batch.filter((e) => e.text.trim() === '');
