@@ -56,12 +56,14 @@ export function recencyWeight(ts: number, now: number, halfLifeMs: number): numb
 export function applyRecency(
   hits: readonly FusedHit[],
   timeOf: (id: string) => number | undefined,
-  { now, halfLifeMs, floor = 0.5 }: { now: number; halfLifeMs: number; floor?: number },
+  { now, halfLifeMs, floor: requestedFloor = 0.5 }: { now: number; halfLifeMs: number; floor?: number },
 ): FusedHit[] {
+  const floor = Math.min(1, Math.max(0, requestedFloor));
   return sortHits(
     hits.map((hit) => {
       const ts = timeOf(hit.id);
-      const recency = ts === undefined ? 1 : floor + (1 - floor) * recencyWeight(ts, now, halfLifeMs);
+      // An item of unknown age gets the floor: it must not outrank dated items for lack of a date.
+      const recency = ts === undefined ? floor : floor + (1 - floor) * recencyWeight(ts, now, halfLifeMs);
       return { ...hit, score: hit.parts.fused * recency, parts: { ...hit.parts, recency } };
     }),
   );

@@ -91,6 +91,8 @@ export class VectorIndex {
     if (vectors.length !== ids.length * this.dim) {
       throw new InvalidInputError('vectors', `holds ${vectors.length} floats; ${ids.length} × ${this.dim} expected`);
     }
+    // A NaN would score 0 against everything and corrupt the int8 scale; refuse it at the door.
+    if (!vectors.every(Number.isFinite)) throw new InvalidInputError('vectors', 'must hold finite numbers only');
     this.#reserve(this.#count + ids.length);
     ids.forEach((id, i) => {
       this.remove(id);

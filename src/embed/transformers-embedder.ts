@@ -72,7 +72,9 @@ export class TransformersEmbedder implements Embedder {
       options.signal?.throwIfAborted();
       const batch = texts.slice(start, start + this.batchSize);
       const tensor = await this.extract(batch, { pooling: 'mean', normalize: true });
-      out.set(tensor.data as Float32Array, start * this.dim);
+      const data = tensor.data as Float32Array;
+      if (data.length !== batch.length * this.dim) throw new EmbedderLoadError(`The model returned ${data.length} floats for ${batch.length} texts of dimension ${this.dim}.`);
+      out.set(data, start * this.dim);
       options.onProgress?.({ done: Math.min(texts.length, start + batch.length), total: texts.length });
     }
     options.signal?.throwIfAborted();

@@ -7,12 +7,25 @@ import type { EmbedderHost } from './embedder-host';
 import type { ModelLoadProgress } from './transformers-embedder';
 
 export class WorkerEmbedder implements Embedder {
+  /** Rejects when the worker dies: comlink would otherwise leave a pending call waiting forever. */
+  readonly #crashed: Promise<never>;
+
   private constructor(
     private readonly worker: Worker,
     private readonly host: Remote<EmbedderHost>,
     readonly model: string,
     readonly dim: number,
-  ) {}
+  ) {
+    this.#crashed = new Promise<never>((_, reject) => {
+      const fail = (event: Event) => {
+        reject(new Error(`The embedder worker stopped (${event instanceof ErrorEvent ? event.message : event.type}).`));
+      };
+      worker.addEventListener('error', fail);
+      worker.addEventListener('messageerror', fail);
+    });
+    // Nobody may be waiting when it crashes; that is not an unhandled rejection.
+    this.#crashed.catch(() => undefined);
+  }
 
   /** Starts the worker (created by the caller, so the bundler sees the worker's URL) and loads the model in it. */
   static async start(worker: Worker, config: EmbedderConfig, onProgress?: (progress: ModelLoadProgress) => void): Promise<WorkerEmbedder> {
@@ -33,7 +46,7 @@ export class WorkerEmbedder implements Embedder {
     const cancel = () => void this.host.cancel(jobId);
     signal?.addEventListener('abort', cancel, { once: true });
     try {
-      return await this.host.embed(jobId, [...texts], onProgress ? proxy(onProgress) : undefined);
+      return await Promise.race([this.host.embed(jobId, [...texts], onProgress ? proxy(onProgress) : undefined), this.#crashed]);
     } catch (error) {
       // The worker's AbortError arrives as a plain Error; give callers the standard one.
       if (signal?.aborted) throw signal.reason;

@@ -76,8 +76,8 @@ export class EmbeddingIndexer {
   }
 
   /**
-   * Once the whole history is embedded with this model, vectors of earlier models go. Until then they stay, so
-   * retrieval keeps working on the old vectors while a model switch re-embeds in the background.
+   * Once the whole history is embedded with this model, vectors of earlier models go. Until then they are kept, so
+   * a switch abandoned half-way (back to the old model) still has them.
    */
   async #dropOtherModels(): Promise<void> {
     const current = vectorSpace(this.embedder.model);

@@ -21,6 +21,8 @@ export interface RetrievalResult {
   timings: { embedMs: number; searchMs: number };
 }
 
+const MAX_QUERY_CHARS = 2_000;
+
 export class HistoryRetrieval {
   #retriever: HybridRetriever;
   #seq = 0;
@@ -65,7 +67,9 @@ export class HistoryRetrieval {
     return this.#enqueue(() => this.#reloadNow());
   }
 
-  async retrieve(text: string, options: RetrieveOptions & { signal?: AbortSignal } = {}): Promise<RetrievalResult> {
+  async retrieve(query: string, options: RetrieveOptions & { signal?: AbortSignal } = {}): Promise<RetrievalResult> {
+    // A query is a question, not a document: bounded, so a pasted book cannot stall the embedder.
+    const text = query.slice(0, MAX_QUERY_CHARS);
     await this.#catchingUp;
     const started = performance.now();
     const vector = this.embedder && this.#retriever.dense ? await this.embedder.embed([text], options.signal ? { signal: options.signal } : {}) : undefined;

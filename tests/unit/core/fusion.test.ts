@@ -15,9 +15,11 @@ describe('reciprocalRankFusion', () => {
   });
 });
 
+const DAY = 86_400_000;
+
 describe('recency', () => {
   test('halves per half-life, never above 1, and keeps a floor', () => {
-    const day = 86_400_000;
+    const day = DAY;
     expect(recencyWeight(0, 10 * day, 10 * day)).toBeCloseTo(0.5, 12);
     expect(recencyWeight(5 * day, 0, day)).toBe(1);
     const hits = reciprocalRankFusion({ dense: [{ id: 'old', score: 1 }, { id: 'new', score: 0.9 }] });
@@ -26,6 +28,11 @@ describe('recency', () => {
     expect(shaped.map((h) => h.id)).toEqual(['new', 'old']);
     expect(shaped[1]?.parts.recency).toBeGreaterThan(0.5);
     expect(shaped[1]?.parts.recency).toBeLessThan(0.6);
+    // An item of unknown age gets the floor rather than full weight; floors outside [0, 1] are clamped.
+    const unknown = applyRecency(reciprocalRankFusion({ dense: [{ id: 'undated', score: 1 }] }), () => undefined, { now: 0, halfLifeMs: DAY, floor: 3 });
+    expect(unknown[0]?.parts.recency).toBe(1);
+    const undated = applyRecency(reciprocalRankFusion({ dense: [{ id: 'undated', score: 1 }] }), () => undefined, { now: 0, halfLifeMs: DAY, floor: 0.4 });
+    expect(undated[0]?.parts.recency).toBe(0.4);
   });
 });
 

@@ -78,6 +78,14 @@ describe('VectorIndex', () => {
     expect(hits.map((h) => h.id).sort()).toEqual([...allowed].sort());
   });
 
+  test('refuses vectors that are not finite numbers, adding nothing', () => {
+    const index = new VectorIndex(2);
+    expect(() => {
+      index.addMany(['a', 'b'], Float32Array.from([1, 0, Number.NaN, 1]));
+    }).toThrow(/finite/);
+    expect(index.size).toBe(0);
+  });
+
   test('equal scores rank by id whatever the insertion order', () => {
     const same = Float32Array.from([0.6, 0.8]);
     for (const order of [['b', 'a', 'c'], ['a', 'c', 'b'], ['c', 'b', 'a']]) {
