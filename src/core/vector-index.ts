@@ -41,7 +41,15 @@ export interface VectorIndexOptions {
    * same results: every kernel is integer-exact.
    */
   kernel?: KernelPreference;
+  /**
+   * Keep full-precision copies for the exact re-rank while they fit in this many bytes (default 16 MiB: 40k × 100
+   * or 10k × 384), so a typical history gets exact results from memory; past it they are dropped for good and
+   * int8 scores are final unless a search brings its own `exact` source. 0 turns them off.
+   */
+  exactBudgetBytes?: number;
 }
+
+const DEFAULT_EXACT_BUDGET = 16 * 2 ** 20;
 
 export class VectorIndex {
   readonly words: number;
@@ -50,6 +58,8 @@ export class VectorIndex {
   #ids: (string | undefined)[] = [];
   #slots = new Map<string, number>();
   readonly #arena: DenseArena;
+  #exact: Map<string, Float32Array> | undefined;
+  readonly #exactBudget: number;
 
   constructor(
     readonly dim: number,
@@ -61,6 +71,13 @@ export class VectorIndex {
     if (dim > 65_000) throw new InvalidInputError('dim', 'must be at most 65,000');
     this.words = Math.ceil(dim / 32);
     this.#arena = new DenseArena(dim, Math.max(1, capacity), options.kernel ?? 'auto');
+    this.#exactBudget = options.exactBudgetBytes ?? DEFAULT_EXACT_BUDGET;
+    if (this.#exactBudget > 0) this.#exact = new Map();
+  }
+
+  /** Whether searches re-rank exactly from the index's own full-precision copies. */
+  get exact(): boolean {
+    return this.#exact !== undefined;
   }
 
   /** Live vectors. */
@@ -79,7 +96,7 @@ export class VectorIndex {
    * 64 KiB pages.
    */
   get bytes(): number {
-    return this.#arena.byteLength;
+    return this.#arena.byteLength + (this.#exact ? this.#exact.size * this.dim * 4 : 0);
   }
 
   has(id: string): boolean {
@@ -94,9 +111,12 @@ export class VectorIndex {
     // A NaN would score 0 against everything and corrupt the int8 scale; refuse it at the door.
     if (!vectors.every(Number.isFinite)) throw new InvalidInputError('vectors', 'must hold finite numbers only');
     this.#reserve(this.#count + ids.length);
+    if (this.#exact && (this.#exact.size + ids.length) * this.dim * 4 > this.#exactBudget) this.#exact = undefined;
     ids.forEach((id, i) => {
       this.remove(id);
-      this.#write(this.#count, id, vectors.subarray(i * this.dim, (i + 1) * this.dim));
+      const vector = vectors.subarray(i * this.dim, (i + 1) * this.dim);
+      this.#write(this.#count, id, vector);
+      this.#exact?.set(id, vector.slice());
       this.#count++;
     });
   }
@@ -109,6 +129,7 @@ export class VectorIndex {
     const slot = this.#slots.get(id);
     if (slot === undefined) return false;
     this.#slots.delete(id);
+    this.#exact?.delete(id);
     this.#arena.live[slot] = 0;
     this.#ids[slot] = undefined;
     this.#deleted++;
@@ -143,8 +164,9 @@ export class VectorIndex {
     if (limit < 1 || this.size === 0) return [];
     const q = normalised(query);
     const found = this.#prefilter(q, Math.max(limit, options.candidates ?? Math.max(64 * limit, Math.ceil(this.size / 50))), options.filter);
-    if (!options.exact) return this.#rerank(q, found, limit);
-    const exact = options.exact;
+    const own = this.#exact;
+    const exact = options.exact ?? (own ? (id: string) => own.get(id) : undefined);
+    if (!exact) return this.#rerank(q, found, limit);
     return this.#rerank(q, found, Math.max(limit, options.rerank ?? Math.max(5 * limit, 50)))
       .map((hit) => {
         const vector = exact(hit.id);

@@ -231,7 +231,8 @@ describe('int16 query quantization in the re-rank', () => {
   test('keeps the top 10 of a float re-rank of the same candidates, and recall@10 against exact search', () => {
     const dim = 384;
     const { ids, vectors, queries } = clusteredVectors(10_000, dim, { seed: 11 });
-    const index = new VectorIndex(dim);
+    // The int8 path itself: no full-precision copies.
+    const index = new VectorIndex(dim, 1_024, { exactBudgetBytes: 0 });
     index.addMany(ids, vectors);
     const candidates = Math.ceil(10_000 / 50);
     let agreement = 0;

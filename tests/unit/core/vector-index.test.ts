@@ -21,7 +21,23 @@ describe('VectorIndex', () => {
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const truths = queries.map((q) => exactSearch(ids, vectors, dim, q, 10));
     expect(mean(queries.map((q, i) => recallAt(index.search(q, { limit: 10, exact }), truths[i] ?? [])))).toBeGreaterThanOrEqual(0.98);
-    expect(mean(queries.map((q, i) => recallAt(index.search(q, { limit: 10 }), truths[i] ?? [])))).toBeGreaterThanOrEqual(0.9);
+    const int8Only = new VectorIndex(dim, count, { exactBudgetBytes: 0 });
+    int8Only.addMany(ids, vectors);
+    expect(int8Only.exact).toBe(false);
+    expect(mean(queries.map((q, i) => recallAt(int8Only.search(q, { limit: 10 }), truths[i] ?? [])))).toBeGreaterThanOrEqual(0.9);
+  });
+
+  test('keeps its own full-precision copies within the budget, for exact results, and drops them past it', () => {
+    const { ids, vectors, queries, index } = build(4_000, 100);
+    expect(index.exact).toBe(true);
+    const truths = queries.map((q) => exactSearch(ids, vectors, 100, q, 10));
+    const recalls = queries.map((q, i) => recallAt(index.search(q, { limit: 10 }), truths[i] ?? []));
+    expect(recalls.every((r) => r === 1)).toBe(true);
+    const small = new VectorIndex(100, 16, { exactBudgetBytes: 100 * 4 * 10 });
+    small.addMany(ids.slice(0, 10), vectors.subarray(0, 1_000));
+    expect(small.exact).toBe(true);
+    small.add('one-more', vectors.subarray(1_000, 1_100));
+    expect(small.exact).toBe(false);
   });
 
   test('scores estimate the exact cosine closely', () => {
