@@ -3,6 +3,7 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { RetrievedItem } from '../index';
+import { fieldStyles } from './field-styles';
 
 export interface SearchDetail {
   text: string;
@@ -19,33 +20,28 @@ declare global {
 
 @customElement('persona-history-search')
 export class PersonaHistorySearch extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    label {
-      display: block;
-      font-weight: 600;
-      margin-bottom: 0.25rem;
-    }
-    form {
-      display: flex;
-      gap: 0.5rem;
-    }
-    input {
-      flex: 1;
-      font: inherit;
-      padding: 0.375rem 0.5rem;
-    }
-    ol {
-      padding-left: 1.25rem;
-    }
-    .why {
-      display: block;
-      font-size: 0.875rem;
-      color: #444;
-    }
-  `;
+  static override styles = [
+    fieldStyles,
+    css`
+      form {
+        display: flex;
+        gap: 0.5rem;
+      }
+      input {
+        flex: 1;
+        font: inherit;
+        padding: 0.375rem 0.5rem;
+      }
+      ol {
+        padding-left: 1.25rem;
+      }
+      .why {
+        display: block;
+        font-size: 0.875rem;
+        color: #444;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) results: readonly RetrievedItem[] | undefined;
   @property({ type: Boolean }) disabled = false;

@@ -3,6 +3,7 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, query } from 'lit/decorators.js';
 import { DEFAULT_EVENT_LIMITS } from '../index';
+import { fieldStyles } from './field-styles';
 
 export interface NoteSubmitDetail {
   text: string;
@@ -19,37 +20,32 @@ declare global {
 
 @customElement('persona-note-form')
 export class PersonaNoteForm extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    label {
-      display: block;
-      font-weight: 600;
-      margin-bottom: 0.25rem;
-    }
-    textarea {
-      box-sizing: border-box;
-      width: 100%;
-      font: inherit;
-      padding: 0.5rem;
-      resize: vertical;
-    }
-    .hint {
-      margin: 0.25rem 0 0.5rem;
-      font-size: 0.875rem;
-      opacity: 0.8;
-    }
-    button {
-      font: inherit;
-      padding: 0.375rem 1rem;
-    }
-    textarea:focus-visible,
-    button:focus-visible {
-      outline: 3px solid #4a78c2;
-      outline-offset: 2px;
-    }
-  `;
+  static override styles = [
+    fieldStyles,
+    css`
+      textarea {
+        box-sizing: border-box;
+        width: 100%;
+        font: inherit;
+        padding: 0.5rem;
+        resize: vertical;
+      }
+      .hint {
+        margin: 0.25rem 0 0.5rem;
+        font-size: 0.875rem;
+        opacity: 0.8;
+      }
+      button {
+        font: inherit;
+        padding: 0.375rem 1rem;
+      }
+      textarea:focus-visible,
+      button:focus-visible {
+        outline: 3px solid #4a78c2;
+        outline-offset: 2px;
+      }
+    `,
+  ];
 
   @query('textarea') private textarea!: HTMLTextAreaElement;
 
