@@ -51,10 +51,12 @@ export {
 // ── Retrieval over the user's history (the engine API of a later step wraps these) ─────────────────────────────
 /** The embedder port, the bundled offline model's configuration, and the worker-hosted embedder. */
 export type { Embedder, EmbedProgress } from './embed/embedder';
-export { BUNDLED_EMBEDDER, type EmbedderConfig } from './embed/embedder-config';
+export { BUNDLED_EMBEDDER, embedderModelId, type EmbedderConfig } from './embed/embedder-config';
+export { PendingEmbedder } from './embed/pending-embedder';
 export { WorkerEmbedder } from './embed/worker-embedder';
 export { EmbedderLoadError, type ModelLoadProgress } from './embed/transformers-embedder';
 /** Drains the embedding queue; the hybrid index over the history, kept current from the change feed. */
 export { EmbeddingIndexer, type DrainResult, type IndexingProgress } from './engine/embedding-indexer';
+export { EmbeddingQueue } from './store/embedding-queue';
 export { HistoryRetrieval, type RetrievalResult, type RetrievedItem } from './engine/history-retrieval';
 export type { RetrieveOptions } from './core/hybrid-retriever';

@@ -20,6 +20,7 @@ import { HybridRetriever } from '../../src/core/hybrid-retriever';
 import { wordsTokenizer } from '../../src/core/tokenizer';
 import type { Embedder } from '../../src/embed/embedder';
 import { BUNDLED_EMBEDDER, embedderModelId } from '../../src/embed/embedder-config';
+import { PendingEmbedder } from '../../src/embed/pending-embedder';
 import { WorkerEmbedder } from '../../src/embed/worker-embedder';
 import { HistoryRetrieval } from '../../src/engine/history-retrieval';
 import { PersonaStore } from '../../src/store/persona-store';
@@ -167,14 +168,6 @@ function startEmbedder(): Promise<WorkerEmbedder> {
 }
 
 /** The bundled model's id at once; embed() waits for the worker. */
-function deferredEmbedder(ready: Promise<Embedder>): Embedder {
-  return {
-    model: MODEL,
-    dim: COLD_START_DIM,
-    embed: async (texts, options) => (await ready).embed(texts, options),
-  };
-}
-
 async function measure(events: number, query: string, overlap: boolean, firstScriptMs: number, code: Span): Promise<ColdMeasureResult> {
   const embedderStart = performance.now();
   let embedderEnd = 0;
@@ -191,7 +184,7 @@ async function measure(events: number, query: string, overlap: boolean, firstScr
   let worker: WorkerEmbedder | undefined = embedder;
   try {
     const indexStart = performance.now();
-    const retrieval = await HistoryRetrieval.open(store, embedder ?? deferredEmbedder(ready));
+    const retrieval = await HistoryRetrieval.open(store, embedder ?? new PendingEmbedder(MODEL, COLD_START_DIM, ready));
     const index = span(indexStart);
     worker = await ready;
     if (worker.model !== MODEL || worker.dim !== COLD_START_DIM) throw new Error(`the worker loaded ${worker.model} (${worker.dim}-d), not ${MODEL}`);

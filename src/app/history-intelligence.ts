@@ -1,6 +1,15 @@
 // What the app runs beside the store: the bundled embedder in its worker, the queue drained in the background as
 // notes arrive, and retrieval over the history. Everything here runs on the device; the model comes from the app.
-import { BUNDLED_EMBEDDER, EmbeddingIndexer, HistoryRetrieval, WorkerEmbedder, type PersonaStore } from '../index';
+import {
+  BUNDLED_EMBEDDER,
+  EmbeddingIndexer,
+  EmbeddingQueue,
+  HistoryRetrieval,
+  PendingEmbedder,
+  WorkerEmbedder,
+  embedderModelId,
+  type PersonaStore,
+} from '../index';
 
 export interface IntelligenceStatus {
   phase: 'loading' | 'ready' | 'failed';
@@ -37,10 +46,17 @@ export class HistoryIntelligence {
 
   async start(): Promise<void> {
     this.onStatus({ phase: 'loading', embedded: 0, pending: 0 });
+    const worker = new Worker(new URL('../../workers/embedder.worker.ts', import.meta.url), { type: 'module' });
+    const starting = WorkerEmbedder.start(worker, BUNDLED_EMBEDDER);
+    // When the history is already embedded with the bundled model, its index loads while the model loads.
+    const recorded = await new EmbeddingQueue(this.store.connection).activeModel();
+    const expected = embedderModelId(BUNDLED_EMBEDDER);
+    const early = recorded?.model === expected ? new PendingEmbedder(expected, recorded.dim, starting) : undefined;
+    const opening = HistoryRetrieval.open(this.store, early);
+    opening.catch(() => undefined);
     let problem: string | undefined;
     try {
-      const worker = new Worker(new URL('../../workers/embedder.worker.ts', import.meta.url), { type: 'module' });
-      this.#embedder = await WorkerEmbedder.start(worker, BUNDLED_EMBEDDER);
+      this.#embedder = await starting;
       this.#indexer = new EmbeddingIndexer(this.store, this.#embedder, { batchSize: 64 });
       await this.#indexer.queue.switchTo(this.#embedder.model, this.#embedder.dim);
       // A failure last time (a fault since gone) gets another chance.
@@ -49,8 +65,13 @@ export class HistoryIntelligence {
       problem = describe(error);
     }
     try {
-      // Without the model, retrieval is keyword-only rather than absent.
-      this.#retrieval = await HistoryRetrieval.open(this.store, this.#embedder);
+      this.#retrieval = await opening;
+      if (problem !== undefined || !early) {
+        // Without the model retrieval is keyword-only rather than absent; after a first load or a model change it
+        // reopens with the embedder it now has.
+        this.#retrieval.close();
+        this.#retrieval = await HistoryRetrieval.open(this.store, this.#embedder);
+      }
     } catch (error) {
       this.onStatus({ phase: 'failed', embedded: 0, pending: 0, problem: describe(error) });
       return;

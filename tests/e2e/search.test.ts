@@ -31,6 +31,13 @@ test('notes are understood on the device and found by meaning', async ({ session
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await eventually(() => results.first().locator('.why').textContent()).toMatch(/matches “basil”/);
 
+  // After a reload the index loads while the model loads (the history is already embedded): same answers.
+  await page.reload();
+  await eventually(() => status(page)).toMatch(/Offline model ready \(persona-glove-100d:q8\): 3 events understood/);
+  await page.getByRole('searchbox', { name: 'Search your history' }).fill('Italian dinner');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await eventually(() => results.first().locator('.text').textContent()).toBe('Cooked spaghetti with tomato sauce and basil');
+
   session.expectNothingLeftOrigin();
   expect(session.requests.some((request) => request.url.includes('/models/persona-glove-100d/'))).toBe(true);
   expect(session.pageErrors).toEqual([]);
