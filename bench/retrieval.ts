@@ -149,13 +149,16 @@ try {
   // Cold start: the median of the fresh-browser runs, beside the index rebuilt from the events (the baseline).
   const cold = coldStart ? medianRun(coldStart.runs) : undefined;
   const coldKey = `${coldEvents / 1000}k`;
+  const coldOverlap = coldStart ? medianRun(coldStart.overlapRuns) : undefined;
   if (cold) {
-    summary[`cold_start_ms_${coldKey}`] = cold.totalMs;
+    // The headline is the path the app takes: the index loads while the model loads (PendingEmbedder). The
+    // sequential path stays beside it.
+    summary[`cold_start_ms_${coldKey}`] = coldOverlap?.totalMs ?? cold.totalMs;
+    summary[`cold_start_sequential_ms_${coldKey}`] = cold.totalMs;
     summary[`cold_start_index_load_ms_${coldKey}`] = cold.index.ms;
     summary[`index_load_warm_ms_${coldKey}`] = cold.warmIndexMs;
     summary[`index_rebuild_baseline_ms_${coldKey}`] = cold.baseline.totalMs;
   }
-  const coldOverlap = coldStart ? medianRun(coldStart.overlapRuns) : undefined;
   const result = {
     benchmark: 'retrieval',
     browser: browserVersion,
@@ -173,7 +176,7 @@ try {
       coldStart: cold
         ? `${coldEvents} events (PersonaStore.record, batches of 1,000) with ${coldEvents} × 100 vectors under ${coldStart?.setup.model ?? ''}; new Chromium on a persistent profile, median of ${coldStart?.runs.length ?? 0} runs: navigation start → code → WorkerEmbedder ready ‖ PersonaStore.open → HistoryRetrieval.open → first retrieve() answered (Vite dev server, unbundled modules)`
         : 'not measured (--no-cold-start)',
-      coldStartOverlapped: 'summaryExtra cold_start_overlapped_*: the same cold start, but HistoryRetrieval.open starts as soon as the store is open, given an Embedder that names the bundled model id and waits for the worker when it embeds (index load and model load run together)',
+      coldStartOverlapped: `cold_start_ms_* is the app's path: HistoryRetrieval.open starts as soon as the store is open, with a PendingEmbedder naming the bundled model id that waits for the worker only to embed (index load and model load run together); cold_start_sequential_ms_* waits for the model first`,
       indexLoad: 'cold: HistoryRetrieval.open in the cold run; warm: the same again in the same page, after the baseline; baseline: every event re-read (getAll, slices of 10,000) and re-tokenized (HybridRetriever.addDocument) + vectors from segments, in the same page after the first answer (warm, like the warm load)',
     },
     summaryExtra: {
