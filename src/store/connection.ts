@@ -110,6 +110,8 @@ export class StoreConnection {
   async write<S extends PersonaStoreName, T>(
     stores: readonly S[],
     work: (tx: WriteTx<S>, changes: StoreChange[]) => Promise<T>,
+    /** Marks the announcement, e.g. 'imported': listeners then reload rather than apply the change piecemeal. */
+    lifecycle?: ChangeMessage['lifecycle'],
   ): Promise<T> {
     const names = [...new Set<S | 'meta'>([...stores, 'meta'])];
     const tx = this.#transaction(names, 'readwrite');
@@ -132,7 +134,7 @@ export class StoreConnection {
       await tx.done.catch(() => undefined);
       throw storageError(error, this.#closed);
     }
-    if (changes.length > 0) this.announce({ seq, changes });
+    if (changes.length > 0 || lifecycle) this.announce({ seq, changes, ...(lifecycle ? { lifecycle } : {}) });
     return result;
   }
 

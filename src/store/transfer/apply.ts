@@ -89,7 +89,7 @@ export async function applyImport(connection: StoreConnection, importId: string,
     await writeStats(tx, stats);
     for (const [store, keys] of touched) changes.push(describeChange(store, 'put', [...keys]));
     return report;
-  });
+  }, 'imported');
 }
 
 /** Fills the report's counts from the staged rows without writing to the user's stores. */

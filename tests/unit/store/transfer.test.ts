@@ -222,6 +222,8 @@ describe('export → wipe → import', () => {
     await target.import(file);
     const stores = messages.flatMap((m) => m.changes.map((c) => c.store));
     expect(stores).toEqual(expect.arrayContaining(['events', 'memories', 'profile', 'feedback', 'settings']));
+    // Marked as an import, so listeners reload rather than apply thousands of ids one by one.
+    expect(messages.filter((m) => m.lifecycle === 'imported')).toHaveLength(1);
     source.close();
     target.close();
   });
