@@ -18,6 +18,7 @@ import type { EmbedPageResult } from './retrieval/embed-bench.ts';
 import { embedSentences, embedThroughputNode } from './retrieval/embed-node.ts';
 import { mergeThroughput, type EmbedEnvironment, type EmbedThroughputOptions } from './retrieval/embed-throughput.ts';
 import type { ConfigResult, RetrievalBenchResult } from './retrieval/retrieval-bench.ts';
+import { readBenchResult } from './page-result.ts';
 
 const { values } = parseArgs({
   options: {
@@ -91,13 +92,7 @@ try {
     naiveQueries: values['naive-queries'] ?? values.queries,
     storeEvents: values['store-events'],
   });
-  await page.goto(`http://127.0.0.1:${port}/bench/retrieval/index.html?${query}`);
-  await page.waitForFunction(() => 'benchResult' in window || 'benchError' in window, null, { timeout: 1_200_000, polling: 500 });
-  const { benchResult, benchError } = await page.evaluate(() => {
-    const output = window as unknown as { benchResult?: RetrievalBenchResult; benchError?: string };
-    return { benchResult: output.benchResult, benchError: output.benchError };
-  });
-  if (!benchResult) throw new Error(`benchmark failed in the page: ${benchError ?? 'unknown error'}`);
+  const benchResult = await readBenchResult<RetrievalBenchResult>(page, `http://127.0.0.1:${port}/bench/retrieval/index.html?${query}`, 1_200_000);
   const r = benchResult;
   await page.close();
 

@@ -6,6 +6,7 @@ import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import { CHROMIUM_ARGS, INSTALL_HINT, findChromium } from '../scripts/chromium.ts';
 import type { StoreBenchResult } from './store/store-bench.ts';
+import { readBenchResult } from './page-result.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,13 +33,7 @@ const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage();
   const query = new URLSearchParams({ vectors: values.vectors, dim: values.dim, record: values.record, repeats: values.repeats });
-  await page.goto(`http://127.0.0.1:${port}/bench/store/index.html?${query}`);
-  await page.waitForFunction(() => 'benchResult' in window || 'benchError' in window, null, { timeout: 590_000, polling: 500 });
-  const { benchResult, benchError } = await page.evaluate(() => {
-    const output = window as unknown as { benchResult?: StoreBenchResult; benchError?: string };
-    return { benchResult: output.benchResult, benchError: output.benchError };
-  });
-  if (!benchResult) throw new Error(`benchmark failed in the page: ${benchError ?? 'unknown error'}`);
+  const benchResult = await readBenchResult<StoreBenchResult>(page, `http://127.0.0.1:${port}/bench/store/index.html?${query}`, 590_000);
   const r = benchResult;
   const summary = {
     benchmark: 'store',

@@ -15,6 +15,7 @@ import { HybridRetriever } from '../../src/core/hybrid-retriever';
 import type { VectorIndex } from '../../src/core/vector-index';
 import { PersonaStore } from '../../src/store/persona-store';
 import { clusterCentres, clusteredVectorsFor, queryVectors, textCorpus, type TextCorpus } from './corpus';
+import { publishBenchResult } from '../page-result';
 
 export interface Timing {
   /** How many timed queries (after the warm-up). */
@@ -425,12 +426,4 @@ async function run(): Promise<RetrievalBenchResult> {
   };
 }
 
-const output = window as unknown as { benchResult?: RetrievalBenchResult; benchError?: string };
-run().then(
-  (result) => {
-    output.benchResult = result;
-  },
-  (error: unknown) => {
-    output.benchError = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
-  },
-);
+publishBenchResult(run());

@@ -4,6 +4,7 @@
 import { openDB } from 'idb';
 import type { HistoryEventInput } from '../../src/core/history-event';
 import { PersonaStore } from '../../src/store/persona-store';
+import { publishBenchResult } from '../page-result';
 
 export interface StoreBenchResult {
   recordEvents: number;
@@ -92,12 +93,4 @@ async function run(): Promise<StoreBenchResult> {
   return { recordEvents: RECORD_N, loadVectors: LOAD_N, dim: DIM, ...record, ...load };
 }
 
-const output = window as unknown as { benchResult?: StoreBenchResult; benchError?: string };
-run().then(
-  (result) => {
-    output.benchResult = result;
-  },
-  (error: unknown) => {
-    output.benchError = String(error);
-  },
-);
+publishBenchResult(run());
