@@ -2,10 +2,7 @@
 // preview use: the preview asks it in readonly transactions, the import asks it and acts on the answer inside the
 // single transaction that applies the whole file.
 import { SegmentIntegrityError } from '../../core/errors';
-import type { Feedback } from '../../core/feedback';
 import type { EventFacets, HistoryEvent } from '../../core/history-event';
-import type { Memory } from '../../core/memory';
-import type { Profile } from '../../core/profile';
 import { describeChange } from '../change-feed';
 import type { StoreConnection, TxWith, WriteTx } from '../connection';
 import { USER_DATA_STORES, type PersonaStoreName, type SegmentRecord, type Setting, type StagedRecord, type StagedStore } from '../schema';
@@ -138,25 +135,12 @@ function keyOf(store: Exclude<StagedStore, 'segments'>, value: unknown): string 
 
 /** Writes one staged row to its store and returns the key to announce (a segment announces its space). */
 async function put(tx: WriteTx<UserStore>, row: StagedRecord): Promise<string> {
-  switch (row.store) {
-    case 'events':
-      await tx.objectStore('events').put(row.value as HistoryEvent);
-      return (row.value as HistoryEvent).id;
-    case 'memories':
-      await tx.objectStore('memories').put(row.value as Memory);
-      return (row.value as Memory).id;
-    case 'profile':
-      await tx.objectStore('profile').put(row.value as Profile);
-      return (row.value as Profile).id;
-    case 'feedback':
-      await tx.objectStore('feedback').put(row.value as Feedback);
-      return (row.value as Feedback).id;
-    case 'settings':
-      await tx.objectStore('settings').put(row.value as Setting);
-      return (row.value as Setting).key;
-    case 'segments':
-      // A fresh seq: appended after every existing segment, so no older tombstone hides it.
-      await tx.objectStore('segments').add(row.value as SegmentRecord);
-      return (row.value as SegmentRecord).space;
+  if (row.store === 'segments') {
+    // A fresh seq: appended after every existing segment, so no older tombstone hides it.
+    await tx.objectStore('segments').add(row.value as SegmentRecord);
+    return (row.value as SegmentRecord).space;
   }
+  // Rows were validated against their store's shape when staged.
+  await tx.objectStore(row.store).put(row.value as never);
+  return keyOf(row.store, row.value);
 }
