@@ -4,12 +4,16 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vite';
 import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.ts';
+import { modelFilesNotFound } from './scripts/model-files.ts';
 import { ISOLATION_HEADERS, securityHeaders } from './scripts/security-headers.ts';
+import { testModelServer } from './tests/support/test-model-server.ts';
 
 // Model hosts the built app may download from; empty means models come from the app's own origin only.
 const modelHosts = (process.env.PERSONA_MODEL_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean);
 
 export default defineConfig({
+  // Tests (and only tests) also get the shared real test models under /test-models/.
+  plugins: [modelFilesNotFound(), ...(process.env.VITEST ? [testModelServer()] : [])],
   // Vitest's browser runner injects inline scripts a CSP would block; its pages keep the isolation headers only.
   // The e2e project checks the CSP on the real build.
   server: { headers: process.env.VITEST ? { ...ISOLATION_HEADERS } : securityHeaders({ modelHosts, dev: true }) },

@@ -108,3 +108,95 @@ export class TamperedExportError extends PersonaError {
     super(`This encrypted export was altered or is incomplete (${detail}). Nothing was changed.`);
   }
 }
+
+/** A chat or completion was asked of a backend with no model loaded. */
+export class ModelNotLoadedError extends PersonaError {
+  override name = 'ModelNotLoadedError';
+
+  constructor(readonly backend: string) {
+    super(`No model is loaded in the ${backend} backend: load one from the model manager first.`);
+  }
+}
+
+/** The model has no build this backend can run (e.g. no GGUF for llama.cpp, no MLC build for web-llm). */
+export class ModelUnsupportedError extends PersonaError {
+  override name = 'ModelUnsupportedError';
+
+  constructor(
+    readonly model: string,
+    readonly backend: string,
+  ) {
+    super(`The model ${model} has no build for the ${backend} backend: pick another model or another backend.`);
+  }
+}
+
+/** A model file could not be downloaded (network, HTTP status, cut connection, or cancelled). Nothing bad was cached. */
+export class ModelDownloadError extends PersonaError {
+  override name = 'ModelDownloadError';
+
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Could not download the model file ${url}: ${reason}. Nothing was cached; check the model host setting and retry.`, options);
+  }
+}
+
+/** The model's files were fetched but the runtime could not load them (corrupt, wrong format, out of memory). */
+export class ModelLoadError extends PersonaError {
+  override name = 'ModelLoadError';
+
+  constructor(
+    readonly model: string,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Could not load the model ${model}: ${reason}. Try a smaller model or another backend.`, options);
+  }
+}
+
+/** Generation failed inside the runtime (context full, runtime error); the backend stays usable. */
+export class GenerationError extends PersonaError {
+  override name = 'GenerationError';
+
+  constructor(
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`The model could not answer: ${reason}.`, options);
+  }
+}
+
+/** WebGPU is missing or unusable for this model (no adapter, a software fallback, no shader-f16, too little memory). */
+export class WebGPUUnavailableError extends PersonaError {
+  override name = 'WebGPUUnavailableError';
+
+  constructor(readonly reason: string) {
+    super(`WebGPU cannot run this model here: ${reason}. Persona can answer with llama.cpp on the CPU (wllama) instead.`);
+  }
+}
+
+/**
+ * Every named error by its name, so an error thrown in a worker is rebuilt as the same class, with its fields, on
+ * the other side of a comlink call (see src/platform/named-error-transfer.ts).
+ */
+export const NAMED_ERRORS: Readonly<Record<string, abstract new (...args: never[]) => PersonaError>> = {
+  PersonaError,
+  InvalidEventError,
+  InvalidInputError,
+  QuotaExceededStorageError,
+  StoreClosedError,
+  StoreVersionError,
+  SegmentIntegrityError,
+  ImportFormatError,
+  PassphraseRequiredError,
+  WrongPassphraseError,
+  TamperedExportError,
+  ModelNotLoadedError,
+  ModelUnsupportedError,
+  ModelDownloadError,
+  ModelLoadError,
+  GenerationError,
+  WebGPUUnavailableError,
+};

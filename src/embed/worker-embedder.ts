@@ -5,6 +5,7 @@ import type { EmbedProgress, Embedder } from './embedder';
 import type { EmbedderConfig } from './embedder-config';
 import type { EmbedderHost } from './embedder-host';
 import type { ModelLoadProgress } from './transformers-embedder';
+import { workerCrash } from '../platform/worker-crash';
 
 export class WorkerEmbedder implements Embedder {
   /** Rejects when the worker dies: comlink would otherwise leave a pending call waiting forever. */
@@ -16,15 +17,7 @@ export class WorkerEmbedder implements Embedder {
     readonly model: string,
     readonly dim: number,
   ) {
-    this.#crashed = new Promise<never>((_, reject) => {
-      const fail = (event: Event) => {
-        reject(new Error(`The embedder worker stopped (${event instanceof ErrorEvent ? event.message : event.type}).`));
-      };
-      worker.addEventListener('error', fail);
-      worker.addEventListener('messageerror', fail);
-    });
-    // Nobody may be waiting when it crashes; that is not an unhandled rejection.
-    this.#crashed.catch(() => undefined);
+    this.#crashed = workerCrash(worker, 'embedder');
   }
 
   /** Starts the worker (created by the caller, so the bundler sees the worker's URL) and loads the model in it. */

@@ -1,0 +1,58 @@
+// A ChatBackend as its worker exposes it over comlink. An AbortSignal and a callback cannot cross the boundary as
+// they are: each call carries a job id the caller can cancel, and callbacks arrive as comlink proxies.
+import { installNamedErrorTransfer } from '../platform/named-error-transfer';
+import type { ChatBackend, ChatMessage, ChatResult, GenerateOptions, ModelLoadProgress } from './chat-backend';
+import type { ModelSpec } from './model-spec';
+
+/** GenerateOptions without what cannot be cloned (the signal and the token callback travel separately). */
+export type GenerateRequest = Omit<GenerateOptions, 'signal' | 'onToken'>;
+
+export class ChatBackendHost {
+  readonly #jobs = new Map<string, AbortController>();
+
+  constructor(private readonly backend: ChatBackend) {
+    installNamedErrorTransfer();
+  }
+
+  kind(): ChatBackend['kind'] {
+    return this.backend.kind;
+  }
+
+  model(): string | undefined {
+    return this.backend.model;
+  }
+
+  load(jobId: string, spec: ModelSpec, onProgress?: (progress: ModelLoadProgress) => void): Promise<void> {
+    return this.#job(jobId, (signal) => this.backend.load(spec, { signal, ...(onProgress ? { onProgress } : {}) }));
+  }
+
+  chat(jobId: string, messages: ChatMessage[], request: GenerateRequest, onToken?: (piece: string) => void): Promise<ChatResult> {
+    return this.#job(jobId, (signal) => this.backend.chat(messages, { ...request, signal, ...(onToken ? { onToken } : {}) }));
+  }
+
+  complete(jobId: string, prompt: string, request: GenerateRequest, onToken?: (piece: string) => void): Promise<ChatResult> {
+    return this.#job(jobId, (signal) => this.backend.complete(prompt, { ...request, signal, ...(onToken ? { onToken } : {}) }));
+  }
+
+  countTokens(text: string): Promise<number> {
+    return this.backend.countTokens(text);
+  }
+
+  unload(): Promise<void> {
+    return this.backend.unload();
+  }
+
+  cancel(jobId: string): void {
+    this.#jobs.get(jobId)?.abort();
+  }
+
+  async #job<T>(jobId: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    this.#jobs.set(jobId, controller);
+    try {
+      return await run(controller.signal);
+    } finally {
+      this.#jobs.delete(jobId);
+    }
+  }
+}

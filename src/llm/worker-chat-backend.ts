@@ -1,0 +1,84 @@
+// The ChatBackend as the engine sees it in the browser: a client of an LLM worker (workers/wllama.worker.ts).
+// Aborting a call's signal cancels its job in the worker; named errors arrive as their own classes.
+import { proxy, wrap, type Remote } from 'comlink';
+import { installNamedErrorTransfer } from '../platform/named-error-transfer';
+import { workerCrash } from '../platform/worker-crash';
+import type { BackendKind, ChatBackend, ChatMessage, ChatResult, GenerateOptions, LoadOptions } from './chat-backend';
+import type { ChatBackendHost, GenerateRequest } from './chat-backend-host';
+import type { ModelSpec } from './model-spec';
+
+function request({ signal: _signal, onToken: _onToken, ...rest }: GenerateOptions): GenerateRequest {
+  return rest;
+}
+
+export class WorkerChatBackend implements ChatBackend {
+  readonly #crashed: Promise<never>;
+  #model: string | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly host: Remote<ChatBackendHost>,
+    readonly kind: BackendKind,
+  ) {
+    this.#crashed = workerCrash(worker, `${kind} LLM`);
+  }
+
+  /** Connects to a worker the caller created (so the bundler sees the worker's URL). */
+  static async connect(worker: Worker): Promise<WorkerChatBackend> {
+    installNamedErrorTransfer();
+    const host = wrap<ChatBackendHost>(worker);
+    const kind = await host.kind();
+    const backend = new WorkerChatBackend(worker, host, kind);
+    backend.#model = await host.model();
+    return backend;
+  }
+
+  get model(): string | undefined {
+    return this.#model;
+  }
+
+  async load(spec: ModelSpec, { onProgress, signal }: LoadOptions = {}): Promise<void> {
+    this.#model = undefined;
+    await this.#call(signal, (jobId) => this.host.load(jobId, spec, onProgress ? proxy(onProgress) : undefined));
+    this.#model = spec.id;
+  }
+
+  chat(messages: readonly ChatMessage[], options: GenerateOptions = {}): Promise<ChatResult> {
+    const { onToken } = options;
+    const plain = messages.map(({ role, content }) => ({ role, content }));
+    return this.#call(options.signal, (jobId) => this.host.chat(jobId, plain, request(options), onToken ? proxy(onToken) : undefined));
+  }
+
+  complete(prompt: string, options: GenerateOptions = {}): Promise<ChatResult> {
+    const { onToken } = options;
+    return this.#call(options.signal, (jobId) => this.host.complete(jobId, prompt, request(options), onToken ? proxy(onToken) : undefined));
+  }
+
+  countTokens(text: string): Promise<number> {
+    return Promise.race([this.host.countTokens(text), this.#crashed]);
+  }
+
+  async unload(): Promise<void> {
+    this.#model = undefined;
+    await Promise.race([this.host.unload(), this.#crashed]);
+  }
+
+  /** Stops the worker outright (the model's memory goes with it). */
+  terminate(): void {
+    this.#model = undefined;
+    this.worker.terminate();
+  }
+
+  async #call<T>(signal: AbortSignal | undefined, run: (jobId: string) => Promise<T>): Promise<T> {
+    const jobId = crypto.randomUUID();
+    const cancel = () => void this.host.cancel(jobId);
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      // Already aborted: the worker still runs the call and sees its job cancelled at once.
+      if (signal?.aborted) queueMicrotask(cancel);
+      return await Promise.race([run(jobId), this.#crashed]);
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+// Serves the real test models (../shared/models, or PERSONA_TEST_MODELS) to browser tests under /test-models/, the
+// way a model host would: Content-Length, ETag, byte ranges (for resumed downloads), real 404s. Two query
+// parameters play a bad network: `rate=<bytes per second>` sends slowly, `cut=<bytes>` drops the connection after
+// that many bytes of the body. Test-only: the app and its build never see this.
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Plugin } from 'vite';
+
+export const TEST_MODELS_PATH = '/test-models/';
+
+/** The shared test models sit beside the repository: <root>/../shared/models. */
+export function testModelsDir(root: string): string {
+  return resolve(process.env.PERSONA_TEST_MODELS ?? join(root, '../shared/models'));
+}
+
+/** Passes bytes through at `rate` bytes/s at most and errors after `cut` bytes. */
+function badNetwork(rate: number | undefined, cut: number | undefined): Transform {
+  let sent = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      const room = cut === undefined ? chunk.length : Math.max(0, cut - sent);
+      const piece = chunk.subarray(0, room);
+      sent += piece.length;
+      const delay = rate ? (piece.length / rate) * 1_000 : 0;
+      setTimeout(() => {
+        if (cut !== undefined && sent >= cut) callback(new Error('connection cut by the test server'), piece);
+        else callback(null, piece);
+      }, delay);
+    },
+  });
+}
+
+function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
+  const match = /^bytes=(\d+)-(\d*)$/.exec(header ?? '');
+  if (!match) return undefined;
+  const start = Number(match[1]);
+  const end = match[2] ? Math.min(size - 1, Number(match[2])) : size - 1;
+  return start <= end ? { start, end } : undefined;
+}
+
+export function testModelServer(): Plugin {
+  return {
+    name: 'persona-test-model-server',
+    configureServer(server) {
+      const dir = testModelsDir(server.config.root);
+      server.middlewares.use((req, res, next) => {
+        const url = new URL(req.url ?? '/', 'http://x');
+        if (!url.pathname.startsWith(TEST_MODELS_PATH)) {
+          next();
+          return;
+        }
+        const name = basename(decodeURIComponent(url.pathname));
+        const file = join(dir, name);
+        if (!existsSync(file) || !statSync(file).isFile()) {
+          res.statusCode = 404;
+          res.end(`Not found: ${url.pathname}`);
+          return;
+        }
+        const { size, mtimeMs } = statSync(file);
+        const etag = `"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
+        const range = req.headers['if-range'] && req.headers['if-range'] !== etag ? undefined : parseRange(req.headers.range, size);
+        const { start, end } = range ?? { start: 0, end: size - 1 };
+        res.statusCode = range ? 206 : 200;
+        res.setHeader('Content-Type', 'application/octet-stream');
+        res.setHeader('Content-Length', String(end - start + 1));
+        res.setHeader('Accept-Ranges', 'bytes');
+        res.setHeader('ETag', etag);
+        res.setHeader('Cache-Control', 'no-store');
+        if (range) res.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
+        if (req.method === 'HEAD') {
+          res.end();
+          return;
+        }
+        const rate = Number(url.searchParams.get('rate')) || undefined;
+        const cutParam = url.searchParams.get('cut');
+        const cut = cutParam === null ? undefined : Number(cutParam);
+        pipeline(createReadStream(file, { start, end }), badNetwork(rate, cut), res).catch(() => {
+          // A cut (on purpose) or a client that went away: end the socket so the client sees a broken body.
+          res.destroy();
+        });
+      });
+    },
+  };
+}
