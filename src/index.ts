@@ -46,6 +46,13 @@ export {
   StoreVersionError,
   TamperedExportError,
   WrongPassphraseError,
+  EmbedderLoadError,
+  GenerationError,
+  ModelDownloadError,
+  ModelLoadError,
+  ModelNotLoadedError,
+  ModelUnsupportedError,
+  WebGPUUnavailableError,
 } from './core/errors';
 
 // ── Retrieval over the user's history (the engine API of a later step wraps these) ─────────────────────────────
@@ -54,9 +61,26 @@ export type { Embedder, EmbedProgress } from './embed/embedder';
 export { BUNDLED_EMBEDDER, embedderModelId, type EmbedderConfig } from './embed/embedder-config';
 export { PendingEmbedder } from './embed/pending-embedder';
 export { WorkerEmbedder } from './embed/worker-embedder';
-export { EmbedderLoadError, type ModelLoadProgress } from './embed/transformers-embedder';
+export type { ModelLoadProgress } from './embed/transformers-embedder';
 /** Drains the embedding queue; the hybrid index over the history, kept current from the change feed. */
 export { EmbeddingIndexer, type DrainResult, type IndexingProgress } from './engine/embedding-indexer';
 export { EmbeddingQueue } from './store/embedding-queue';
 export { HistoryRetrieval, type RetrievalResult, type RetrievedItem } from './engine/history-retrieval';
 export type { RetrieveOptions } from './core/hybrid-retriever';
+
+// ── The local LLM: one chat port, runtimes behind it, and the choice of runtime for this device ──────────────────
+/** The chat port every runtime implements (messages in, streamed pieces out, abort, usage, JSON output). */
+export type { BackendKind, ChatBackend, ChatMessage, ChatResult, ChatRole, ChatUsage, GenerateOptions, JsonSchema, LoadOptions, ModelLoadProgress as ChatModelLoadProgress } from './llm/chat-backend';
+export type { GgufSource, MlcSource, ModelSpec } from './llm/model-spec';
+/** llama.cpp (wllama) in a worker: start `new Worker(new URL('persona/workers/wllama.worker', …))` and connect. */
+export { WorkerChatBackend } from './llm/worker-chat-backend';
+/** web-llm on WebGPU (its engine runs in workers/web-llm.worker.ts). */
+export { WebLlmBackend } from './llm/web-llm-backend';
+/** Model files on the device (OPFS): resumable downloads with progress, list, delete. */
+export { ModelFileCache, type CachedModelFile, type DownloadOptions, type DownloadProgress } from './llm/model-file-cache';
+/** What this device can run, and which runtime answers (and why). */
+export { detectCapabilities, detectWebGpu } from './llm/capabilities';
+export type { DeviceCapabilities, PromptApiAvailability, WebGpuCapability } from './core/device-capabilities';
+export { chooseBackend, type BackendChoice, type BackendOption, type ModelNeeds } from './core/backend-choice';
+/** The curated models, their files at the hub or a self-hosted base URL. */
+export { findModel, MODEL_CATALOGUE, modelSpecFor, needsOf, type CatalogueModel, type ModelHost } from './llm/model-catalogue';

@@ -2,7 +2,8 @@
 // events. It redraws from the change feed only, so writes from this tab, other tabs and workers appear the same way.
 import { css, html, LitElement } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { PersonaError, PersonaStore, type CloseReason, type HistoryEvent } from '../index';
+import { chooseBackend, detectCapabilities, findModel, needsOf, PersonaError, PersonaStore, type BackendChoice, type CloseReason, type DeviceCapabilities, type HistoryEvent } from '../index';
+import '../ui/persona-device-status';
 import '../ui/persona-event-list';
 import '../ui/persona-history-search';
 import '../ui/persona-note-form';
@@ -20,6 +21,8 @@ declare global {
 
 /** How many of the newest events the list shows. */
 const LATEST = 20;
+/** The model the app offers first: small enough for most devices, good enough to follow instructions. */
+const DEFAULT_MODEL = 'qwen2.5-0.5b-instruct';
 
 @customElement('persona-app')
 export class PersonaApp extends LitElement {
@@ -58,6 +61,8 @@ export class PersonaApp extends LitElement {
   @state() private problem = '';
   @state() private intelligence: IntelligenceStatus = { phase: 'loading', embedded: 0, pending: 0 };
   @state() private results: readonly RetrievedItem[] | undefined;
+  @state() private capabilities: DeviceCapabilities | undefined;
+  @state() private backendChoice: BackendChoice | undefined;
   @query('persona-note-form') private noteForm?: PersonaNoteForm;
   #history: HistoryIntelligence | undefined;
   /** Searches can finish out of order; only the newest may show its results. */
@@ -74,6 +79,7 @@ export class PersonaApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void this.#open();
+    void this.#detectDevice();
   }
 
   override disconnectedCallback(): void {
@@ -100,6 +106,14 @@ export class PersonaApp extends LitElement {
     `;
   }
 
+  async #detectDevice(): Promise<void> {
+    const model = findModel(DEFAULT_MODEL);
+    if (!model) return;
+    const capabilities = await detectCapabilities();
+    this.capabilities = capabilities;
+    this.backendChoice = chooseBackend(capabilities, needsOf(model));
+  }
+
   #renderReady() {
     const shown = Math.min(this.count, LATEST);
     return html`
@@ -111,6 +125,10 @@ export class PersonaApp extends LitElement {
         <h2 id="find-heading">Find in your history</h2>
         <p aria-live="polite" id="embedder-status">${this.#describeIntelligence()}</p>
         <persona-history-search .results=${this.results} ?disabled=${this.intelligence.phase === 'loading'} @persona-search=${this.#onSearch}></persona-history-search>
+      </section>
+      <section aria-labelledby="model-heading">
+        <h2 id="model-heading">Your model</h2>
+        <persona-device-status .capabilities=${this.capabilities} .choice=${this.backendChoice} model=${findModel(DEFAULT_MODEL)?.label ?? DEFAULT_MODEL}></persona-device-status>
       </section>
       <section aria-labelledby="history-heading">
         <h2 id="history-heading">Your history</h2>

@@ -109,6 +109,11 @@ export class TamperedExportError extends PersonaError {
   }
 }
 
+/** The embedding model could not be loaded or is not the one expected (wrong id or dimension). */
+export class EmbedderLoadError extends PersonaError {
+  override name = 'EmbedderLoadError';
+}
+
 /** A chat or completion was asked of a backend with no model loaded. */
 export class ModelNotLoadedError extends PersonaError {
   override name = 'ModelNotLoadedError';
@@ -176,27 +181,3 @@ export class WebGPUUnavailableError extends PersonaError {
     super(`WebGPU cannot run this model here: ${reason}. Persona can answer with llama.cpp on the CPU (wllama) instead.`);
   }
 }
-
-/**
- * Every named error by its name, so an error thrown in a worker is rebuilt as the same class, with its fields, on
- * the other side of a comlink call (see src/platform/named-error-transfer.ts).
- */
-export const NAMED_ERRORS: Readonly<Record<string, abstract new (...args: never[]) => PersonaError>> = {
-  PersonaError,
-  InvalidEventError,
-  InvalidInputError,
-  QuotaExceededStorageError,
-  StoreClosedError,
-  StoreVersionError,
-  SegmentIntegrityError,
-  ImportFormatError,
-  PassphraseRequiredError,
-  WrongPassphraseError,
-  TamperedExportError,
-  ModelNotLoadedError,
-  ModelUnsupportedError,
-  ModelDownloadError,
-  ModelLoadError,
-  GenerationError,
-  WebGPUUnavailableError,
-};

@@ -1,7 +1,7 @@
 // An embedder known by its model id and dimension before it has finished loading. The retrieval index can load
 // that model's vectors from the store meanwhile, so a cold start waits for the slower of the two, not their sum.
 import type { EmbedProgress, Embedder } from './embedder';
-import { EmbedderLoadError } from './transformers-embedder';
+import { EmbedderLoadError } from '../core/errors';
 
 export class PendingEmbedder implements Embedder {
   constructor(

@@ -1,7 +1,7 @@
 // The Embedder on transformers.js: a feature-extraction pipeline with mean pooling and normalisation, batched,
 // cancellable between batches. Runs in a worker in the browser (workers/embedder.worker.ts) and directly in Node.
 import { env, pipeline, type FeatureExtractionPipeline, type ProgressInfo } from '@huggingface/transformers';
-import { PersonaError } from '../core/errors';
+import { EmbedderLoadError } from '../core/errors';
 import type { EmbedProgress, Embedder } from './embedder';
 import { embedderModelId, type EmbedderConfig } from './embedder-config';
 import { yieldToEventLoop } from './yield';
@@ -18,9 +18,7 @@ export interface OrtAssets {
   mjs: string;
 }
 
-export class EmbedderLoadError extends PersonaError {
-  override name = 'EmbedderLoadError';
-}
+export { EmbedderLoadError };
 
 export class TransformersEmbedder implements Embedder {
   private constructor(

@@ -2,9 +2,10 @@
 // worker, web-llm on WebGPU in a worker, and Chrome's built-in Prompt API where the browser offers one. The engine
 // sees only this interface, so the backend can change under it (capability, user override, another tab's model).
 
+import type { BackendKind } from '../core/backend-choice';
 import type { ModelSpec } from './model-spec';
 
-export type BackendKind = 'wllama' | 'web-llm' | 'prompt-api';
+export type { BackendKind };
 
 export type ChatRole = 'system' | 'user' | 'assistant';
 

@@ -3,7 +3,8 @@
 // replaces comlink's "throw" handler, in every realm that calls install, with one that keeps both for Persona's
 // named errors. Anything else is sent as before.
 import { transferHandlers, type TransferHandler } from 'comlink';
-import { NAMED_ERRORS, PersonaError } from '../core/errors';
+import { PersonaError } from '../core/errors';
+import { NAMED_ERRORS } from '../core/named-errors';
 
 interface SerializedThrow {
   isError: boolean;

@@ -1,5 +1,6 @@
 // Serves the real test models (../shared/models, or PERSONA_TEST_MODELS) to browser tests under /test-models/, the
-// way a model host would: Content-Length, ETag, byte ranges (for resumed downloads), real 404s. Two query
+// way a model host would: Content-Length, ETag, byte ranges (for resumed downloads), real 404s; and, under
+// /test-spa-fallback/, the HTML-with-status-200 a single-page app answers for a file it does not have. Two query
 // parameters play a bad network: `rate=<bytes per second>` sends slowly, `cut=<bytes>` drops the connection after
 // that many bytes of the body. Test-only: the app and its build never see this.
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -9,6 +10,8 @@ import { pipeline } from 'node:stream/promises';
 import type { Plugin } from 'vite';
 
 export const TEST_MODELS_PATH = '/test-models/';
+/** Every URL under here answers an HTML page with status 200: a single-page app's fallback for a missing file. */
+export const SPA_FALLBACK_PATH = '/test-spa-fallback/';
 
 /** The shared test models sit beside the repository: <root>/../shared/models. */
 export function testModelsDir(root: string): string {
@@ -47,6 +50,12 @@ export function testModelServer(): Plugin {
       const dir = testModelsDir(server.config.root);
       server.middlewares.use((req, res, next) => {
         const url = new URL(req.url ?? '/', 'http://x');
+        if (url.pathname.startsWith(SPA_FALLBACK_PATH)) {
+          res.statusCode = 200;
+          res.setHeader('Content-Type', 'text/html; charset=utf-8');
+          res.end('<!doctype html><html><body><persona-app></persona-app></body></html>');
+          return;
+        }
         if (!url.pathname.startsWith(TEST_MODELS_PATH)) {
           next();
           return;

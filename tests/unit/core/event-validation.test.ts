@@ -84,3 +84,10 @@ test('every named error carries its name as a literal, so minified builds keep i
     expect(constructed).toBeInstanceOf(errors.PersonaError);
   }
 });
+
+test('every named error is registered by its name, so it crosses a worker boundary as itself', async () => {
+  const errors = await import('../../../src/core/errors');
+  const { NAMED_ERRORS } = await import('../../../src/core/named-errors');
+  expect(Object.keys(NAMED_ERRORS).sort()).toEqual(Object.keys(errors).sort());
+  for (const [name, value] of Object.entries(errors)) expect(NAMED_ERRORS[name]).toBe(value);
+});
