@@ -44,8 +44,12 @@ export interface ConfigResult {
   naive: Timing;
   /** Whether the naive loop's top 10 matched src/core/exact-search.ts on the first query (a check of the baseline). */
   naiveMatchesExactSearch: boolean;
-  /** Mean recall@10 of VectorIndex.search against the naive (exact Float32) top 10, over the naive's queries. */
-  recallAt10: { int8: number; exactRerank: number; queries: number };
+  /**
+   * Mean recall@10 of VectorIndex.search against the naive (exact Float32) top 10, over the naive's queries: without
+   * an exact source (int8 re-rank refined by the 2-bit residuals: the index's own scores, final); the same with the
+   * refinement off (`refine: 0`, int8 scores final); with the exact source.
+   */
+  recallAt10: { int8: number; int8Unrefined: number; exactRerank: number; queries: number };
   floor: {
     denseBytes: number;
     keywordBytes: number;
@@ -61,7 +65,7 @@ export interface ConfigResult {
   ram: {
     /** VectorIndex.bytes as it stands after ingest (capacity grows 1.5× at a time, so it includes slack). */
     vectorIndexBytes: number;
-    /** The same arrays sized to the live count exactly: n × (dim + 4 + 4 × words + 1). */
+    /** The same arrays sized to the live count exactly: n × (dim + 4 + 4 × words + 1 + 4 × ⌈dim / 16⌉). */
     vectorIndexBytesExact: number;
     /** BM25 typed arrays, lower bound from stats(): postings × (4 + 2 + 4) + documents × (1 + 4 + 4). */
     bm25BytesEstimate: number;
@@ -242,19 +246,22 @@ function documentFrequencies(corpus: TextCorpus, n: number): Map<string, number>
  * Bytes one hybrid query must read from the indexes' own arrays (scratch the implementation allocates per query —
  * the Uint16 distance array (2n written, 2n read), the histogram, BM25's Float64 score accumulator — is excluded, as
  * are ids, Maps and the RRF/MMR bookkeeping):
- *   dense (VectorIndex.search with limit = depth = 50; candidates c = min(n, max(limit, 64 × limit, ⌈n / 50⌉))):
+ *   dense (VectorIndex.search with limit = depth = 50; candidates c = min(n, max(limit, ⌈n / 50⌉, 64 × min(limit,
+ *   10), 16 × limit)), the index's default; refined hits r = min(c, limit + max(limit, 40))):
  *     n × ⌈dim / 32⌉ × 4   sign-bit signatures, every live slot (the Hamming pre-filter)
  *   + n × 1                 live flags, every slot
- *   + c × dim               int8 codes of the re-ranked candidates
+ *   + c × dim               int8 codes of the re-ranked candidates (rows start on a cache line: whole lines at 384)
  *   + c × 4                 their Float32 scales
+ *   + r × ⌈dim / 16⌉ × 4    the 2-bit residuals of the hits the refinement re-scores
  *   keyword (Bm25Index.search, per distinct query term t with document frequency df(t)):
  *   + Σ df(t) × (4 + 2)     the posting list: Uint32 slot + Uint16 term frequency
  *   + Σ df(t) × (1 + 4)     per posting, that slot's live flag and Uint32 length (random access; counted as bytes,
  *                           though each really costs a cache line)
  */
 function bytesPerHybridQuery(n: number, dim: number, queryTerms: readonly string[], df: ReadonlyMap<string, number>): { dense: number; keyword: number; candidates: number } {
-  const candidates = Math.min(n, Math.max(DEPTH, 64 * DEPTH, Math.ceil(n / 50)));
-  const dense = n * Math.ceil(dim / 32) * 4 + n + candidates * dim + candidates * 4;
+  const candidates = Math.min(n, Math.max(DEPTH, Math.ceil(n / 50), 64 * Math.min(DEPTH, 10), 16 * DEPTH));
+  const refined = Math.min(candidates, DEPTH + Math.max(DEPTH, 40));
+  const dense = n * Math.ceil(dim / 32) * 4 + n + candidates * dim + candidates * 4 + refined * Math.ceil(dim / 16) * 4;
   let postings = 0;
   for (const term of new Set(queryTerms)) postings += df.get(term) ?? 0;
   return { dense, keyword: postings * (4 + 2 + 1 + 4), candidates };
@@ -288,6 +295,7 @@ async function runConfig(corpus: TextCorpus, vectors: Float32Array, queryVecs: r
   if (hybrid.outputs.some((hits) => hits.length !== Math.min(LIMIT, n))) throw new Error(`hybrid retrieval returned fewer than ${LIMIT} hits at n=${n}`);
   await settle();
   const dense = timeEach(warm, timed, (q) => index.search(q.vector, { limit: LIMIT }));
+  const unrefined = timed.map((q) => index.search(q.vector, { limit: LIMIT, refine: 0 }));
   await settle();
   const denseExact = timeEach(warm, timed, (q) => index.search(q.vector, { limit: LIMIT, exact }));
   await settle();
@@ -328,7 +336,7 @@ async function runConfig(corpus: TextCorpus, vectors: Float32Array, queryVecs: r
     keyword: keyword.timing,
     naive: naive.timing,
     naiveMatchesExactSearch,
-    recallAt10: { int8: meanRecall(dense.outputs), exactRerank: meanRecall(denseExact.outputs), queries: truth.length },
+    recallAt10: { int8: meanRecall(dense.outputs), int8Unrefined: meanRecall(unrefined), exactRerank: meanRecall(denseExact.outputs), queries: truth.length },
     floor: {
       denseBytes,
       keywordBytes,
@@ -341,7 +349,7 @@ async function runConfig(corpus: TextCorpus, vectors: Float32Array, queryVecs: r
     },
     ram: {
       vectorIndexBytes: index.bytes,
-      vectorIndexBytesExact: index.size * (dim + 4 + 4 * words + 1),
+      vectorIndexBytesExact: index.size * (dim + 4 + 4 * words + 1 + 4 * Math.ceil(dim / 16)),
       bm25BytesEstimate: stats.postings * (4 + 2 + 4) + stats.slots * (1 + 4 + 4),
       bm25Terms: stats.terms,
       bm25Postings: stats.postings,

@@ -7,8 +7,9 @@
 // width SIMD proposal's opcode table (prefix 0xfd followed by a LEB128 opcode).
 
 export const i32 = 0x7f;
+export const i64 = 0x7e;
 export const v128 = 0x7b;
-export type ValueType = typeof i32 | typeof v128;
+export type ValueType = typeof i32 | typeof i64 | typeof v128;
 
 /** Scalar opcodes, one byte each. */
 export const Op = {
@@ -24,6 +25,7 @@ export const Op = {
   localSet: 0x21,
   localTee: 0x22,
   i32Load: 0x28,
+  i64Load: 0x29,
   i32Load8U: 0x2d,
   i32Load16U: 0x2f,
   i32Store: 0x36,
@@ -40,6 +42,10 @@ export const Op = {
   i32And: 0x71,
   i32Or: 0x72,
   i32Shl: 0x74,
+  i64Popcnt: 0x7b,
+  i64Add: 0x7c,
+  i64Xor: 0x85,
+  i32WrapI64: 0xa7,
 } as const;
 
 /** SIMD opcodes (emitted after the 0xfd prefix). */
@@ -49,15 +55,9 @@ export const Simd = {
   i16x8Splat: 0x10,
   i32x4ExtractLane: 0x1b,
   i16x8LeU: 0x34,
-  v128Xor: 0x51,
   v128AnyTrue: 0x53,
-  i8x16Popcnt: 0x62,
-  i8x16Add: 0x6e,
-  i16x8ExtaddPairwiseI8x16U: 0x7d,
-  i32x4ExtaddPairwiseI16x8U: 0x7f,
   i16x8ExtendLowI8x16S: 0x87,
   i16x8ExtendHighI8x16S: 0x88,
-  i16x8Add: 0x8e,
   i32x4Add: 0xae,
   i32x4DotI16x8S: 0xba,
 } as const;

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { exactSearch, recallAt } from '../../../src/core/exact-search';
 import { DenseArena, kernelBytes, popcount, simdSupported } from '../../../src/core/kernels/dense-kernels';
 import { emitModule, sleb, uleb } from '../../../src/core/kernels/wasm-emitter';
-import { VectorIndex, normalised, type VectorSearchOptions } from '../../../src/core/vector-index';
+import { VectorIndex, normalised, type VectorHit, type VectorSearchOptions } from '../../../src/core/vector-index';
 import { seededRandom } from '../../support/seeded-random';
 import { clusteredVectors } from '../../support/synthetic-vectors';
 
@@ -166,21 +166,23 @@ describe('VectorIndex gives identical results on the SIMD and JavaScript kernels
   function pair(count: number, dim: number, seed: number) {
     const data = clusteredVectors(count, dim, { seed });
     const indexes = (['wasm-simd', 'js'] as const).map((kernel) => {
-      // Small initial capacity: batches grow the arena several times.
-      const index = new VectorIndex(dim, 16, { kernel });
+      // Small initial capacity: batches grow the arena several times. No full-precision copies: searches without an
+      // exact source take the residual refinement.
+      const index = new VectorIndex(dim, 16, { kernel, exactBudgetBytes: 0 });
       for (let start = 0; start < count; start += 700) index.addMany(data.ids.slice(start, start + 700), data.vectors.subarray(start * dim, Math.min(count, start + 700) * dim));
       return index;
     });
     return { ...data, wasm: indexes[0] as VectorIndex, js: indexes[1] as VectorIndex };
   }
 
-  function same(wasm: VectorIndex, js: VectorIndex, query: Float32Array, options: VectorSearchOptions): void {
+  function same(wasm: VectorIndex, js: VectorIndex, query: Float32Array, options: VectorSearchOptions): VectorHit[] {
     const a = wasm.search(query, options);
     const b = js.search(query, options);
     expect(a.map((h) => h.id)).toEqual(b.map((h) => h.id));
     a.forEach((hit, i) => {
       expect(hit.score).toBeCloseTo(b[i]?.score ?? Number.NaN, 12);
     });
+    return a;
   }
 
   test.each([
@@ -193,25 +195,26 @@ describe('VectorIndex gives identical results on the SIMD and JavaScript kernels
     expect(js.kernel).toBe('js');
     const exact = (id: string) => vectors.subarray(Number(id.slice(1)) * dim, (Number(id.slice(1)) + 1) * dim);
     const odd = (id: string) => Number(id.slice(1)) % 2 === 1;
-    const check = () => {
-      for (const query of queries.slice(0, 8)) {
-        same(wasm, js, query, { limit: 10 });
-        same(wasm, js, query, { limit: 50 });
-        same(wasm, js, query, { limit: 10, filter: odd });
-        same(wasm, js, query, { limit: 10, candidates: 17 });
-        same(wasm, js, query, { limit: 10, exact });
-      }
-    };
+    const check = () =>
+      queries.slice(0, 8).flatMap((query) => [
+        same(wasm, js, query, { limit: 10 }),
+        same(wasm, js, query, { limit: 50 }),
+        same(wasm, js, query, { limit: 10, refine: 0 }),
+        same(wasm, js, query, { limit: 10, filter: odd }),
+        same(wasm, js, query, { limit: 10, candidates: 17 }),
+        same(wasm, js, query, { limit: 10, exact }),
+      ]);
     check();
     for (let i = 0; i < count; i += 3) {
       wasm.remove(`v${i}`);
       js.remove(`v${i}`);
     }
     expect(wasm.size).toBe(js.size);
-    check();
+    const beforeCompaction = check();
     wasm.compact();
     js.compact();
-    check();
+    // Compaction moves codes, scales and residuals together: the same hits with the same scores.
+    expect(check()).toEqual(beforeCompaction);
     const some = `v${count - 1}`;
     expect(wasm.similarity(some, 'v1')).toBe(js.similarity(some, 'v1'));
     expect(wasm.vectorOf(some)).toEqual(js.vectorOf(some));
@@ -231,7 +234,7 @@ describe('int16 query quantization in the re-rank', () => {
   test('keeps the top 10 of a float re-rank of the same candidates, and recall@10 against exact search', () => {
     const dim = 384;
     const { ids, vectors, queries } = clusteredVectors(10_000, dim, { seed: 11 });
-    // The int8 path itself: no full-precision copies.
+    // The int8 path itself: no full-precision copies, and no residual refinement (refine: 0 below).
     const index = new VectorIndex(dim, 1_024, { exactBudgetBytes: 0 });
     index.addMany(ids, vectors);
     const candidates = Math.ceil(10_000 / 50);
@@ -241,7 +244,7 @@ describe('int16 query quantization in the re-rank', () => {
     for (const query of queries) {
       const q = normalised(query);
       // All of the pre-filter's candidates, then the float re-rank of the old path: query floats × decoded codes.
-      const pool = index.search(query, { limit: candidates, candidates });
+      const pool = index.search(query, { limit: candidates, candidates, refine: 0 });
       const float = pool
         .map(({ id }) => {
           const v = index.vectorOf(id) ?? new Float32Array(dim);
@@ -251,7 +254,7 @@ describe('int16 query quantization in the re-rank', () => {
         })
         .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
         .slice(0, 10);
-      const quantized = index.search(query, { limit: 10, candidates });
+      const quantized = index.search(query, { limit: 10, candidates, refine: 0 });
       agreement += recallAt(quantized, float);
       const truth = exactSearch(ids, vectors, dim, query, 10);
       recallQuantized += recallAt(quantized, truth);
