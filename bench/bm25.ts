@@ -87,7 +87,7 @@ for (let start = 0; start < DOCS; start += 1_024) {
   segments.push({ ids: ids.slice(start, end), postings: buildPostings(documents.slice(start, end)), live: new Uint8Array(end - start).fill(1) });
 }
 started = performance.now();
-const loaded = Bm25Index.fromSegments({ segments });
+const loaded = Bm25Index.fromSegments({ segments }, { k1: K1, b: B });
 const loadSegmentsMs = performance.now() - started;
 
 // The baseline's corpus statistics are precomputed once (not timed per query), which only flatters it.

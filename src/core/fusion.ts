@@ -1,4 +1,5 @@
-// Turning several ranked lists (keyword, dense) into one, and shaping it: recency decay and MMR diversity.
+// Turning several ranked lists (keyword, dense) into one — by normalised scores or by reciprocal ranks — and shaping
+// it: recency decay and MMR diversity.
 // Every step keeps the parts of each score so an answer can show why an item was retrieved.
 
 export interface RankedHit {
@@ -41,6 +42,57 @@ export function reciprocalRankFusion(
     });
   }
   return sortHits([...fused.values()]);
+}
+
+/** How a list's raw scores are put on a 0–1 scale before they are weighted and summed. */
+export type ScoreNormalization =
+  /** score / best score: for scores with a meaningful zero, such as BM25 (0 = no query word). */
+  | 'max'
+  /** (score − lowest) / (best − lowest) over the list: for scores with no meaningful zero, such as cosines. */
+  | 'min-max';
+
+/**
+ * Convex combination of normalised scores (calibrated score fusion): Σ weight × normalised score, an item absent
+ * from a list getting 0 from it. Unlike RRF it keeps how far apart the scores are: a document that matches every rare
+ * query word keeps its lead over one that matches a single word, and a close second in the dense list counts nearly
+ * as much as the first. With the bundled GloVe embedder, whose dense list is much weaker than the keyword list, that
+ * is what lets the dense list help instead of diluting (bench/locomo.ts).
+ */
+export function scoreFusion(
+  lists: Readonly<Record<string, readonly RankedHit[]>>,
+  { weights = {}, normalization = {} }: { weights?: Readonly<Record<string, number>>; normalization?: Readonly<Record<string, ScoreNormalization>> } = {},
+): FusedHit[] {
+  const fused = new Map<string, FusedHit>();
+  for (const [name, hits] of Object.entries(lists)) {
+    const weight = weights[name] ?? 1;
+    let best = Number.NEGATIVE_INFINITY;
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const hit of hits) {
+      best = Math.max(best, hit.score);
+      lowest = Math.min(lowest, hit.score);
+    }
+    const normalized = normalizer(normalization[name] ?? 'max', best, lowest);
+    hits.forEach((hit, i) => {
+      const entry = fused.get(hit.id) ?? { id: hit.id, score: 0, parts: { lists: {}, fused: 0, recency: 1 } };
+      entry.parts.lists[name] = { score: hit.score, rank: i + 1 };
+      entry.parts.fused += weight * normalized(hit.score);
+      entry.score = entry.parts.fused;
+      fused.set(hit.id, entry);
+    });
+  }
+  return sortHits([...fused.values()]);
+}
+
+/**
+ * Min-max: a list of one item, or of equal scores, normalises to 1 (each is the list's best). Max: scores at or below
+ * zero carry no evidence and count 0.
+ */
+function normalizer(kind: ScoreNormalization, best: number, lowest: number): (score: number) => number {
+  if (kind === 'min-max') {
+    const range = best - lowest;
+    return range > 0 ? (score) => (score - lowest) / range : () => 1;
+  }
+  return best > 0 ? (score) => Math.max(0, score) / best : () => 0;
 }
 
 /** Halves an item's weight every `halfLifeMs` of age; the future counts as now. */

@@ -1,8 +1,9 @@
-// Retrieval over the user's own history: BM25 and dense search each propose candidates, reciprocal rank fusion
-// merges them, recency shapes the result and MMR keeps near-duplicates out. Filters by kind, source and time apply
-// inside both searches, and every hit carries the parts of its score (for the "why this answer" view).
-import { Bm25Index } from './bm25';
-import { applyRecency, mmr, reciprocalRankFusion, type FusedHit, type ScoreParts } from './fusion';
+// Retrieval over the user's own history: BM25 (its query words widened to their other verb forms) and dense search
+// each propose candidates, score fusion merges them, recency shapes the result and MMR keeps near-duplicates out.
+// Filters by kind, source and time apply inside both searches, and every hit carries the parts of its score (for the
+// "why this answer" view).
+import { Bm25Index, type QueryTerm } from './bm25';
+import { applyRecency, mmr, reciprocalRankFusion, scoreFusion, type FusedHit, type ScoreParts } from './fusion';
 import type { EventFacets, EventKind } from './history-event';
 import { wordsTokenizer, type Tokenizer } from './tokenizer';
 import { VectorIndex } from './vector-index';
@@ -26,8 +27,15 @@ export interface RetrieveOptions {
   mmrLambda?: number;
   /** Candidates each list proposes before fusion (default max(50, 5 × limit)). */
   depth?: number;
-  /** Per-list weights in the fusion (default 1 each). */
+  /**
+   * How the lists are merged (default 'score'): 'score' sums BM25 over its best and the cosine min-max scaled over the
+   * dense list, weighted; 'rrf' is reciprocal rank fusion (Σ weight / (60 + rank)).
+   */
+  fusion?: 'score' | 'rrf';
+  /** Per-list weights in the fusion (default DEFAULT_WEIGHTS for the chosen fusion). */
   weights?: { keyword?: number; dense?: number };
+  /** Whether query words also match their other verb forms in the history (default true; see Tokenizer.variants). */
+  expandTerms?: boolean;
   /** Full-precision vectors for the dense list's final re-rank (see VectorIndex). */
   exact?: (id: string) => Float32Array | undefined;
 }
@@ -39,6 +47,17 @@ export interface RetrievalHit {
 }
 
 const DAY = 86_400_000;
+
+/**
+ * Default list weights per fusion. Score fusion weighs the keyword list 0.7 and the dense list 0.3: chosen on two
+ * LoCoMo conversations and checked on three held-out ones (bench/locomo.ts), where 0.2–0.35 all did about as well;
+ * the bundled GloVe embedder alone finds much less than BM25 there, so it adds evidence rather than leading. RRF keeps
+ * equal weights, as before.
+ */
+export const DEFAULT_WEIGHTS = {
+  score: { keyword: 0.7, dense: 0.3 },
+  rrf: { keyword: 1, dense: 1 },
+} as const;
 
 export class HybridRetriever {
   readonly keyword: Bm25Index;
@@ -96,14 +115,16 @@ export class HybridRetriever {
     if (limit < 1) return [];
     const depth = options.depth ?? Math.max(50, 5 * limit);
     const filter = this.#filter(options);
-    const queryTerms = [...this.tokenizer.termFrequencies(query.text).keys()];
-    const keywordHits = this.keyword.search(queryTerms, { limit: depth, ...(filter ? { filter } : {}) });
+    const keywordHits = this.keyword.search(this.#queryTerms(query.text, options.expandTerms ?? true), { limit: depth, ...(filter ? { filter } : {}) });
     const matched = new Map(keywordHits.map((hit) => [hit.id, hit.matchedTerms]));
     const lists: Record<string, { id: string; score: number }[]> = { keyword: keywordHits };
     if (query.vector && this.#dense) {
       lists.dense = this.#dense.search(query.vector, { limit: depth, ...(filter ? { filter } : {}), ...(options.exact ? { exact: options.exact } : {}) });
     }
-    let hits: FusedHit[] = reciprocalRankFusion(lists, { weights: { keyword: options.weights?.keyword ?? 1, dense: options.weights?.dense ?? 1 } });
+    const fusion = options.fusion ?? 'score';
+    const weights = { keyword: options.weights?.keyword ?? DEFAULT_WEIGHTS[fusion].keyword, dense: options.weights?.dense ?? DEFAULT_WEIGHTS[fusion].dense };
+    let hits: FusedHit[] =
+      fusion === 'rrf' ? reciprocalRankFusion(lists, { weights }) : scoreFusion(lists, { weights, normalization: { keyword: 'max', dense: 'min-max' } });
     if (options.now !== undefined) {
       hits = applyRecency(hits, (id) => this.#meta.get(id)?.ts, {
         now: options.now,
@@ -115,6 +136,16 @@ export class HybridRetriever {
     const dense = this.#dense;
     hits = lambda < 1 && dense ? mmr(hits.slice(0, depth), (a, b) => dense.similarity(a, b), { limit, lambda }) : hits.slice(0, limit);
     return hits.map((hit) => ({ ...hit, parts: { ...hit.parts, matchedTerms: matched.get(hit.id) ?? [] } }));
+  }
+
+  /** The query's terms; with expansion, each with the variants the index holds, searched as one term. */
+  #queryTerms(text: string, expand: boolean): QueryTerm[] {
+    const terms = [...this.tokenizer.termFrequencies(text).keys()];
+    if (!expand || !this.tokenizer.variants) return terms;
+    return terms.map((term) => {
+      const present = (this.tokenizer.variants?.(term) ?? [term]).filter((variant) => variant === term || this.keyword.hasTerm(variant));
+      return present.length > 1 ? present : term;
+    });
   }
 
   #filter(options: RetrieveOptions): ((id: string) => boolean) | undefined {

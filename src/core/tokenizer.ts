@@ -10,6 +10,12 @@ export interface Tokenizer {
   terms(text: string): string[];
   /** term → how often it occurs in `text` (BM25's tf; the sum is the document length |d|). */
   termFrequencies(text: string): Map<string, number>;
+  /**
+   * Other terms this tokenizer may have produced for other forms of the same word as `term` (one of its own terms),
+   * `term` first; a query searches them as one. Query side only: the postings stay as they were written, so this
+   * may change without a new tokenizer id. Absent: no expansion.
+   */
+  variants?(term: string): string[];
 }
 
 export const WORDS_TOKENIZER_ID = 'words-v1';
@@ -103,6 +109,41 @@ export function stemEnglishPlural(word: string): string {
   return stem;
 }
 
+/** Words that inflectionKey would merge with an unrelated, common word ("evening" is not "even"). */
+const INFLECTION_INVARIANTS: ReadonlySet<string> = new Set(['evening', 'evenings', 'during', 'nothing', 'something', 'anything', 'everything', 'thing', 'things', 'wedding', 'morning']);
+
+/**
+ * What the verb forms of an English word share: "hike", "hiked", "hiking" → "hik"; "run", "running" → "run";
+ * "study", "studied", "studying" → "study". Like stemEnglishPlural it aims at consistency, not linguistics, and only
+ * ever groups terms at query time (see inflectionVariants); a short remainder is left alone ("used", "red", "sing").
+ */
+export function inflectionKey(term: string): string {
+  if (!ASCII_WORD.test(term) || INFLECTION_INVARIANTS.has(term)) return term;
+  let key = term;
+  let stripped = false;
+  if (key.endsWith('ied') && key.length > 4) key = `${key.slice(0, -3)}y`;
+  else if (key.endsWith('ing') && key.length > 5) [key, stripped] = [key.slice(0, -3), true];
+  else if (key.endsWith('ed') && key.length > 4) [key, stripped] = [key.slice(0, -2), true];
+  // "running" → "runn" → "run", but a word that is spelt with a double letter ("add", "mall", "Matt") keeps it.
+  if (stripped && key.length > 3 && key.at(-1) === key.at(-2) && !'aeiouylsz'.includes(key.at(-1) ?? '')) key = key.slice(0, -1);
+  if (key.endsWith('e') && key.length > 3) key = key.slice(0, -1);
+  return key;
+}
+
+/**
+ * The words-v1 terms that share `term`'s inflection key, generated rather than looked up: the key itself, with a
+ * final "e", with "-ing"/"-ed" (the last consonant doubled or not), and "-y" → "-ied". The caller keeps those its
+ * index holds. Plurals need nothing here: stemEnglishPlural already folded them into the terms.
+ */
+export function inflectionVariants(term: string): string[] {
+  const key = inflectionKey(term);
+  if (!ASCII_WORD.test(key)) return [term];
+  const last = key.at(-1) ?? '';
+  const forms = [key, `${key}e`, `${key}ing`, `${key}ed`, `${key}${last}ing`, `${key}${last}ed`];
+  if (key.endsWith('y')) forms.push(`${key.slice(0, -1)}ied`);
+  return [term, ...forms.filter((form) => form !== term && inflectionKey(form) === key)];
+}
+
 /** Case, diacritics, apostrophes, digit grouping, stop words and plurals of one non-CJK word; '' drops it. */
 function normalizeWord(segment: string): string {
   let word = segment.toLowerCase();
@@ -189,5 +230,8 @@ export function termFrequencies(text: string): Map<string, number> {
   return frequencies;
 }
 
-/** The default tokenizer: Unicode word segmentation, folding, English stop words and plurals, CJK bigrams. */
-export const wordsTokenizer: Tokenizer = { id: WORDS_TOKENIZER_ID, terms, termFrequencies };
+/**
+ * The default tokenizer: Unicode word segmentation, folding, English stop words and plurals, CJK bigrams; queries
+ * also match other verb forms of their words (inflectionVariants).
+ */
+export const wordsTokenizer: Tokenizer = { id: WORDS_TOKENIZER_ID, terms, termFrequencies, variants: inflectionVariants };

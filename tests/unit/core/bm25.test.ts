@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Bm25Index, type Bm25Hit } from '../../../src/core/bm25';
+import { Bm25Index, DEFAULT_B, type Bm25Hit } from '../../../src/core/bm25';
 import { SegmentIntegrityError } from '../../../src/core/errors';
 import { buildPostings } from '../../../src/core/postings';
 import { termFrequencies } from '../../../src/core/tokenizer';
@@ -45,7 +45,7 @@ describe('scores', () => {
   }
 
   test('match the formula on a 3-document corpus', () => {
-    const index = build(corpus);
+    const index = build(corpus, { b: 0.75 });
     // By hand: idf(date) = ln(1 + 2.5/1.5) = ln(8/3) ≈ 0.980829; K = 1.2·(0.25 + 0.75·3/(10/3)) = 1.11;
     // tf part = 1·2.2 / (1 + 1.11) ≈ 1.042654; score ≈ 1.022666.
     const [date] = index.search(['date']);
@@ -59,6 +59,30 @@ describe('scores', () => {
       expect(hits.map((h) => h.id).sort()).toEqual(matching.sort());
     }
     expect(index.search(['apple', 'cherry'])[0]).toMatchObject({ id: 'd2', matchedTerms: ['apple', 'cherry'] });
+  });
+
+  test('default to k1 = 1.2 and b = DEFAULT_B (0.3: short history items are not penalised for their length)', () => {
+    expect([new Bm25Index().k1, new Bm25Index().b, DEFAULT_B]).toEqual([1.2, 0.3, 0.3]);
+    const hits = build(corpus).search(['cherry', 'date']);
+    for (const hit of hits) expect(hit.score).toBeCloseTo(expected(['cherry', 'date'], hit.id as keyof typeof corpus, 1.2, 0.3), 12);
+  });
+
+  test('a group of variants scores as one term: tfs summed, df = documents holding any member', () => {
+    // As if "cherry" and "cherries" were two terms of one word: the group must score like a single merged term.
+    const split = build({ d1: doc({ apple: 2, banana: 1 }), d2: doc({ apple: 1, cherry: 2, cherries: 1 }), d3: doc({ banana: 1, cherries: 1, date: 1 }) }, { b: 0.75 });
+    const merged = build(corpus, { b: 0.75 });
+    const grouped = split.search([['cherry', 'cherries'], 'banana']);
+    const want = merged.search(['cherry', 'banana']);
+    expect(grouped.map((h) => h.id)).toEqual(want.map((h) => h.id));
+    grouped.forEach((hit, i) => {
+      expect(hit.score).toBeCloseTo(want[i]?.score ?? Number.NaN, 12);
+    });
+    // Members the document holds are the matched terms (its own words), in query order of the groups.
+    expect(grouped.find((h) => h.id === 'd2')?.matchedTerms).toEqual(['cherries', 'cherry']);
+    expect(grouped.find((h) => h.id === 'd3')?.matchedTerms).toEqual(['cherries', 'banana']);
+    // A group of one, repeated groups, members absent from the index: the same as the plain term.
+    expect(split.search([['cherry'], ['cherry', 'cherry', 'nowhere']])).toEqual(split.search(['cherry']));
+    expect(split.search([['nowhere', 'never']])).toEqual([]);
   });
 
   test('k1 and b are configurable', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { applyRecency, mmr, reciprocalRankFusion, recencyWeight, type FusedHit } from '../../../src/core/fusion';
+import { applyRecency, mmr, reciprocalRankFusion, recencyWeight, scoreFusion, type FusedHit } from '../../../src/core/fusion';
 
 describe('reciprocalRankFusion', () => {
   test('sums weighted reciprocal ranks and keeps each list’s rank and score', () => {
@@ -12,6 +12,40 @@ describe('reciprocalRankFusion', () => {
     expect(fused[0]?.parts.lists).toEqual({ bm25: { score: 7, rank: 2 }, dense: { score: 0.9, rank: 1 } });
     const weighted = reciprocalRankFusion({ bm25: [{ id: 'a', score: 1 }], dense: [{ id: 'c', score: 1 }] }, { weights: { dense: 2 } });
     expect(weighted.map((h) => h.id)).toEqual(['c', 'a']);
+  });
+});
+
+describe('scoreFusion', () => {
+  const lists = {
+    keyword: [{ id: 'a', score: 10 }, { id: 'b', score: 5 }],
+    dense: [{ id: 'b', score: 0.9 }, { id: 'c', score: 0.8 }, { id: 'd', score: 0.5 }],
+  };
+
+  test('sums weighted normalised scores: max for one list, min-max for another; absent counts 0', () => {
+    const fused = scoreFusion(lists, { weights: { keyword: 0.7, dense: 0.3 }, normalization: { dense: 'min-max' } });
+    const score = Object.fromEntries(fused.map((h) => [h.id, h.score]));
+    expect(score.a).toBeCloseTo(0.7, 12);
+    expect(score.b).toBeCloseTo(0.7 * 0.5 + 0.3, 12);
+    expect(score.c).toBeCloseTo(0.3 * (0.3 / 0.4), 12);
+    expect(score.d).toBeCloseTo(0, 12);
+    expect(fused.map((h) => h.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(fused[1]?.parts).toEqual({ lists: { keyword: { score: 5, rank: 2 }, dense: { score: 0.9, rank: 1 } }, fused: fused[1]?.score, recency: 1 });
+  });
+
+  test('keeps score gaps that rank fusion loses', () => {
+    // "a" matches the keywords ten times better than "b", and the cosines are all but tied: RRF sees only ranks and
+    // puts "b" first; score fusion keeps "a" first.
+    const gap = { keyword: [{ id: 'a', score: 20 }, { id: 'b', score: 2 }], dense: [{ id: 'b', score: 0.71 }, { id: 'c', score: 0.7 }, { id: 'a', score: 0.69 }] };
+    expect(reciprocalRankFusion(gap)[0]?.id).toBe('b');
+    expect(scoreFusion(gap, { weights: { keyword: 0.7, dense: 0.3 }, normalization: { dense: 'min-max' } })[0]?.id).toBe('a');
+  });
+
+  test('degenerate lists: one item or equal scores count fully under min-max; non-positive ones count 0 under max', () => {
+    expect(scoreFusion({ dense: [{ id: 'x', score: 0.4 }] }, { normalization: { dense: 'min-max' } })[0]?.score).toBe(1);
+    expect(scoreFusion({ keyword: [{ id: 'x', score: 0 }] })[0]?.score).toBe(0);
+    expect(scoreFusion({ keyword: [] })).toEqual([]);
+    // Weight 0 keeps the list's items and parts, but gives them nothing.
+    expect(scoreFusion(lists, { weights: { dense: 0 } }).map((h) => h.id)).toEqual(['a', 'b', 'c', 'd']);
   });
 });
 

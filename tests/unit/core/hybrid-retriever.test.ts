@@ -43,8 +43,8 @@ async function ask(retriever: HybridRetriever, text: string, options: Parameters
 describe('HybridRetriever', () => {
   test('finds by meaning where no word matches, and by rare keyword where meaning alone is weak', async () => {
     const retriever = await build();
-    // No word of the query occurs in the note ('cooking' is not 'cooked' to the keyword index).
-    const dinner = await ask(retriever, 'cooking dinner', { limit: 3, mmrLambda: 1 });
+    // No word of the query occurs in the note (without expansion, 'cooking' is not 'cooked' to the keyword index).
+    const dinner = await ask(retriever, 'cooking dinner', { limit: 3, mmrLambda: 1, expandTerms: false });
     expect(dinner[0]?.id).toBe('pasta');
     expect(dinner[0]?.parts.lists.dense?.rank).toBe(1);
     expect(dinner[0]?.parts.lists.keyword).toBeUndefined();
@@ -83,6 +83,33 @@ describe('HybridRetriever', () => {
     const diverse = await ask(retriever, 'mushroom risotto', { limit: 2, mmrLambda: 0.3 });
     expect(diverse.map((h) => h.id)).toHaveLength(2);
     expect(diverse.filter((h) => h.id.startsWith('risotto'))).toHaveLength(1);
+  });
+
+  test('query words match other forms of the same verb, unless expansion is turned off', async () => {
+    const retriever = await build();
+    const cooking = await ask(retriever, 'cooking', { limit: 1 });
+    expect(cooking[0]?.id).toBe('pasta');
+    expect(cooking[0]?.parts.matchedTerms).toEqual(['cooked']);
+    expect(cooking[0]?.parts.lists.keyword?.rank).toBe(1);
+    const literal = retriever.retrieve({ text: 'cooking hiking' }, { expandTerms: false });
+    expect(literal).toEqual([]);
+    expect(retriever.retrieve({ text: 'hiking' }).map((h) => [h.id, h.parts.matchedTerms])).toEqual([['hike', ['hiked']]]);
+  });
+
+  test('score fusion by default; RRF on request; per-list weights', async () => {
+    const retriever = await build();
+    const text = 'mushroom video';
+    const [vector] = [await embedder.embed([text])];
+    const score = retriever.retrieve({ text, vector }, { limit: 3, mmrLambda: 1 });
+    const top = score[0];
+    // Score fusion: keyword 0.7 × BM25 / best + dense 0.3 × min-max cosine.
+    expect(top?.score).toBeLessThanOrEqual(1 + 1e-12);
+    expect(top?.parts.fused).toBe(top?.score);
+    const rrf = retriever.retrieve({ text, vector }, { limit: 3, mmrLambda: 1, fusion: 'rrf' });
+    expect(rrf[0]?.score).toBeLessThan(2 / 61 + 1e-12);
+    expect(rrf.map((h) => h.id).slice(0, 2).sort()).toEqual(['risotto', 'risotto-again']);
+    const keywordOnly = retriever.retrieve({ text, vector }, { limit: 7, mmrLambda: 1, weights: { dense: 0 } });
+    expect(keywordOnly.filter((h) => h.score > 0).every((h) => h.parts.lists.keyword)).toBe(true);
   });
 
   test('removed items are never returned; keyword-only retrieval works without vectors', async () => {

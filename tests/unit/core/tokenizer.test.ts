@@ -4,6 +4,8 @@ import {
   MAX_TERM_LENGTH,
   MAX_TOKENS_PER_TEXT,
   WORDS_TOKENIZER_ID,
+  inflectionKey,
+  inflectionVariants,
   stemEnglishPlural,
   termFrequencies,
   terms,
@@ -117,5 +119,45 @@ describe('bounds and the tokenizer object', () => {
     expect(termFrequencies('')).toEqual(new Map());
     expect(wordsTokenizer.id).toBe(WORDS_TOKENIZER_ID);
     expect(wordsTokenizer.terms('Cats')).toEqual(['cat']);
+  });
+});
+
+describe('verb forms at query time', () => {
+  const keyOf = (word: string): string => inflectionKey(terms(word)[0] ?? '');
+
+  test('forms of one verb share a key; words spelt with a double letter or a short stem keep theirs', () => {
+    for (const group of [
+      ['hike', 'hikes', 'hiked', 'hiking'],
+      ['run', 'runs', 'running'],
+      ['study', 'studies', 'studied', 'studying'],
+      ['cook', 'cooked', 'cooking'],
+      ['love', 'loved', 'loving'],
+      ['shop', 'shopped', 'shopping'],
+      ['paint', 'painted', 'painting', 'paintings'],
+    ]) {
+      expect(new Set(group.map(keyOf)), group.join(' ')).toHaveProperty('size', 1);
+    }
+    expect(['add', 'mall', 'matt', 'used', 'red', 'sing'].map(keyOf)).toEqual(['add', 'mall', 'matt', 'used', 'red', 'sing']);
+    // Listed exceptions: "evening" is not a form of "even".
+    expect(keyOf('evening')).not.toBe(keyOf('even'));
+    // Not English words: left alone.
+    expect(inflectionKey('café')).toBe('café');
+    expect(inflectionKey('2023')).toBe('2023');
+  });
+
+  test('variants are words-v1 terms with the same key, the query term first', () => {
+    const variants = inflectionVariants('hiking');
+    expect(variants[0]).toBe('hiking');
+    expect(variants).toEqual(expect.arrayContaining(['hike', 'hiked']));
+    expect(inflectionVariants('studied')).toEqual(expect.arrayContaining(['study', 'studying']));
+    expect(inflectionVariants('running')).toEqual(expect.arrayContaining(['run']));
+    for (const variant of [...inflectionVariants('hiking'), ...inflectionVariants('studied')]) {
+      expect(inflectionKey(variant)).toBe(inflectionKey(variant.startsWith('hik') ? 'hiking' : 'studied'));
+    }
+    expect(inflectionVariants('番茄')).toEqual(['番茄']);
+    expect(wordsTokenizer.variants?.('cooking')).toEqual(inflectionVariants('cooking'));
+    // Query side only: the indexed terms, and so the tokenizer id stored with postings, are unchanged.
+    expect(terms('We hiked, then went hiking')).toEqual(['hiked', 'went', 'hiking']);
+    expect(WORDS_TOKENIZER_ID).toBe('words-v1');
   });
 });
