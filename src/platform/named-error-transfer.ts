@@ -4,38 +4,22 @@
 // named errors. Anything else is sent as before.
 import { transferHandlers, type TransferHandler } from 'comlink';
 import { PersonaError } from '../core/errors';
-import { NAMED_ERRORS } from '../core/named-errors';
+import { cloneError, reviveError } from './error-cloning';
 
 interface SerializedThrow {
   isError: boolean;
   value: unknown;
 }
 
-/** The error's own fields that survive structured cloning (strings, numbers, booleans, null). */
-function plainFields(error: Error): Record<string, unknown> {
-  const fields: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(error)) {
-    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) fields[key] = value;
-  }
-  return { ...fields, name: error.name, message: error.message, stack: error.stack };
-}
-
-export function revive(value: Record<string, unknown>): Error {
-  const named = typeof value.name === 'string' ? NAMED_ERRORS[value.name] : undefined;
-  // No constructor runs: the fields arrive already formatted (message included).
-  const error: Error = named ? (Object.create(named.prototype as object) as Error) : new Error(String(value.message));
-  return Object.assign(error, value);
-}
-
 function serialize({ value }: { value: unknown }): [SerializedThrow, Transferable[]] {
-  if (value instanceof PersonaError) return [{ isError: true, value: plainFields(value) }, []];
+  if (value instanceof PersonaError) return [{ isError: true, value: cloneError(value) }, []];
   if (value instanceof Error) return [{ isError: true, value: { name: value.name, message: value.message, stack: value.stack } }, []];
   return [{ isError: false, value }, []];
 }
 
 function deserialize(serialized: SerializedThrow): never {
   // A non-Error thrown in the worker is rethrown as it was.
-  throw serialized.isError ? revive(serialized.value as Record<string, unknown>) : serialized.value;
+  throw serialized.isError ? reviveError(serialized.value as Record<string, unknown>) : serialized.value;
 }
 
 let installed = false;
