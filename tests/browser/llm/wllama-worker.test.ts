@@ -2,6 +2,8 @@
 // (../shared/models): greedy decoding reproduces the reference text, tokens stream in order, abort stops and leaves
 // the backend usable, unload frees the model, JSON-constrained output parses, and failures are named errors that
 // keep their class and fields across the worker boundary.
+import compatWorker from '@wllama/wllama-compat/wasm/wllama.js?url';
+import compatWasm from '@wllama/wllama-compat/wasm/wllama.wasm?url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ModelDownloadError, ModelNotLoadedError, ModelUnsupportedError } from '../../../src/core/errors';
 import type { ModelLoadProgress } from '../../../src/llm/chat-backend';
@@ -132,4 +134,15 @@ test('unload frees the model: calls are refused with ModelNotLoadedError until i
   await expect(backend.complete(PROMPT)).rejects.toBeInstanceOf(ModelNotLoadedError);
   await backend.load(STORIES);
   expect((await backend.complete(PROMPT, { maxTokens: 60 })).text).toContain('little girl named Lily');
+});
+
+test("the compat build for browsers without JSPI or wasm64 (Safari, Firefox) is served from the app's own origin", async () => {
+  for (const asset of [compatWorker, compatWasm]) {
+    const url = new URL(asset, location.href);
+    expect(url.origin).toBe(location.origin);
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    const head = new Uint8Array(await response.arrayBuffer()).subarray(0, 4);
+    if (asset === compatWasm) expect([...head]).toEqual([0, 0x61, 0x73, 0x6d]);
+  }
 });
