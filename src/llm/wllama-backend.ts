@@ -3,6 +3,7 @@
 // that for the compute. Nothing loads from a third party: the wasm comes from the app's origin and the CDN "compat"
 // build is switched off (browsers without JSPI/wasm64 get the self-hosted compat build when one is configured).
 import { Wllama, WllamaAbortError, type WllamaCompat } from '@wllama/wllama';
+import { llamaThreads } from '../core/backend-choice';
 import { GenerationError, ModelLoadError, ModelNotLoadedError, ModelUnsupportedError } from '../core/errors';
 import { DEFAULT_MAX_TOKENS, type ChatBackend, type ChatMessage, type ChatResult, type GenerateOptions, type LoadOptions } from './chat-backend';
 import { ModelFileCache } from './model-file-cache';
@@ -16,7 +17,7 @@ export interface WllamaAssets {
 }
 
 export interface WllamaBackendOptions {
-  /** CPU threads; more than 1 needs a cross-origin isolated page. Default: all cores but one when isolated, else 1. */
+  /** CPU threads; more than 1 needs a cross-origin isolated page. Default: llamaThreads() of this device. */
   threads?: number;
   /** Layers to offload to WebGPU (llama.cpp's own WebGPU path). Default 0: web-llm is Persona's WebGPU backend. */
   gpuLayers?: number;
@@ -33,8 +34,7 @@ interface Chunk {
 const quietLogger = { debug: () => undefined, log: () => undefined, warn: console.warn, error: console.error };
 
 export function defaultThreads(): number {
-  const cores = navigator.hardwareConcurrency || 1;
-  return globalThis.crossOriginIsolated ? Math.max(1, cores - 1) : 1;
+  return llamaThreads(navigator.hardwareConcurrency || 1, globalThis.crossOriginIsolated);
 }
 
 export class WllamaBackend implements ChatBackend {

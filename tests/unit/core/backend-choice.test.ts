@@ -47,6 +47,8 @@ describe('chooseBackend', () => {
 
   test('threads follow cross-origin isolation', () => {
     expect(chooseBackend(device(swiftShader, { cores: 4 }), qwen).reason).toContain('3 threads');
+    // Two cores: both (one would leave half the CPU idle while a worker generates).
+    expect(chooseBackend(device(swiftShader, { cores: 2 }), qwen).reason).toContain('2 threads');
     expect(chooseBackend(device(swiftShader, { crossOriginIsolated: false }), qwen).reason).toContain('one thread (the page is not cross-origin isolated)');
   });
 
