@@ -78,9 +78,15 @@ export { WorkerChatBackend } from './llm/worker-chat-backend';
 export { WebLlmBackend } from './llm/web-llm-backend';
 /** Model files on the device (OPFS): resumable downloads with progress, list, delete. */
 export { ModelFileCache, type CachedModelFile, type DownloadOptions, type DownloadProgress } from './llm/model-file-cache';
+/** The model manager's data: catalogue with fit, downloads, what is cached, delete, storage. */
+export { ModelManager, type ModelEntry, type ModelManagerOptions, type ModelStorage } from './llm/model-manager';
+/** One model per browser: tabs share the leading tab's model. */
+export { SharedChatBackend, type SharedChatBackendOptions } from './llm/shared-chat-backend';
+/** Chrome's built-in model (Prompt API), where the browser offers it. */
+export { PromptApiBackend } from './llm/prompt-api-backend';
 /** What this device can run, and which runtime answers (and why). */
 export { detectCapabilities, detectWebGpu } from './llm/capabilities';
 export type { DeviceCapabilities, PromptApiAvailability, WebGpuCapability } from './core/device-capabilities';
-export { chooseBackend, type BackendChoice, type BackendOption, type ModelNeeds } from './core/backend-choice';
+export { chooseBackend, llamaThreads, type BackendChoice, type BackendOption, type ModelNeeds } from './core/backend-choice';
 /** The curated models, their files at the hub or a self-hosted base URL. */
 export { findModel, MODEL_CATALOGUE, modelSpecFor, needsOf, type CatalogueModel, type ModelHost } from './llm/model-catalogue';
