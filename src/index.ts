@@ -68,6 +68,13 @@ export { EmbeddingQueue } from './store/embedding-queue';
 export { HistoryRetrieval, type RetrievalResult, type RetrievedItem } from './engine/history-retrieval';
 export type { RetrieveOptions } from './core/hybrid-retriever';
 
+// ── The engine: retrieval, personalized prompting and the local model together ─────────────────────────────────
+/** chat() retrieves from the user's history, composes a personalized prompt and answers with provenance. */
+export { PersonaEngine, type Answer, type ChatOptions, type EngineStatus, type PersonaEngineOptions } from './engine/persona-engine';
+/** The prompt composer on its own, and the stated token estimate it uses without a tokenizer. */
+export { composePrompt, DEFAULT_INSTRUCTIONS, escapeUserData, type ComposeBudget, type ComposedPrompt, type ComposeInput, type ComposerEvidence, type ProvenanceItem } from './core/prompt-composer';
+export { estimateTokens } from './core/token-estimate';
+
 // ── The local LLM: one chat port, runtimes behind it, and the choice of runtime for this device ──────────────────
 /** The chat port every runtime implements (messages in, streamed pieces out, abort, usage, JSON output). */
 export type { BackendKind, ChatBackend, ChatMessage, ChatResult, ChatRole, ChatUsage, GenerateOptions, JsonSchema, LoadOptions, ModelLoadProgress as ChatModelLoadProgress } from './llm/chat-backend';

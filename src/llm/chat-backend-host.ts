@@ -38,6 +38,10 @@ export class ChatBackendHost {
     return this.backend.countTokens(text);
   }
 
+  countChatTokens(messages: ChatMessage[]): Promise<number> {
+    return this.backend.countChatTokens(messages);
+  }
+
   unload(): Promise<void> {
     return this.backend.unload();
   }

@@ -79,6 +79,8 @@ export interface ChatBackend {
   complete(prompt: string, options?: GenerateOptions): Promise<ChatResult>;
   /** Tokens `text` takes in the loaded model's vocabulary, for prompt budgets. */
   countTokens(text: string): Promise<number>;
+  /** Tokens the conversation takes once the model's chat template is applied: what the model reads. */
+  countChatTokens(messages: readonly ChatMessage[]): Promise<number>;
   /** Frees the model and its memory; the backend can load again after. */
   unload(): Promise<void>;
 }

@@ -83,6 +83,13 @@ export class PromptApiBackend implements ChatBackend {
     }
   }
 
+  /** The Prompt API measures one input at a time: the messages' sum (its own template markers are not counted). */
+  async countChatTokens(messages: readonly ChatMessage[]): Promise<number> {
+    let total = 0;
+    for (const message of messages) total += await this.countTokens(message.content);
+    return total;
+  }
+
   unload(): Promise<void> {
     this.#model = undefined;
     return Promise.resolve();

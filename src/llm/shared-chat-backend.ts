@@ -9,7 +9,7 @@ import { cloneError, reviveError, type ClonedError } from '../platform/error-clo
 import type { BackendKind, ChatBackend, ChatMessage, ChatResult, GenerateOptions, LoadOptions, ModelLoadProgress } from './chat-backend';
 import type { ModelSpec } from './model-spec';
 
-type Method = 'load' | 'chat' | 'complete' | 'countTokens' | 'unload';
+type Method = 'load' | 'chat' | 'complete' | 'countTokens' | 'countChatTokens' | 'unload';
 type GenerateRequest = Omit<GenerateOptions, 'signal' | 'onToken'>;
 
 type Message =
@@ -101,6 +101,10 @@ export class SharedChatBackend implements ChatBackend {
 
   async countTokens(text: string): Promise<number> {
     return (await this.#call('countTokens', [text], {})) as number;
+  }
+
+  async countChatTokens(messages: readonly ChatMessage[]): Promise<number> {
+    return (await this.#call('countChatTokens', [messages.map(({ role, content }) => ({ role, content }))], {})) as number;
   }
 
   async unload(): Promise<void> {
@@ -211,6 +215,8 @@ export class SharedChatBackend implements ChatBackend {
         return local.complete(args[0] as string, generate);
       case 'countTokens':
         return local.countTokens(args[0] as string);
+      case 'countChatTokens':
+        return local.countChatTokens(args[0] as ChatMessage[]);
       case 'unload':
         await local.unload();
         this.#spec = undefined;

@@ -152,6 +152,12 @@ export class WebLlmBackend implements ChatBackend {
     return response.usage?.prompt_tokens ?? 0;
   }
 
+  async countChatTokens(messages: readonly ChatMessage[]): Promise<number> {
+    const engine = this.#require();
+    const response = await engine.chat.completions.create({ messages: messages.map(({ role, content }) => ({ role, content })), max_tokens: 1, temperature: 0, stream: false });
+    return response.usage?.prompt_tokens ?? 0;
+  }
+
   async unload(): Promise<void> {
     const engine = this.#engine;
     const worker = this.#worker;

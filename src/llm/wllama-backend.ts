@@ -41,6 +41,7 @@ export class WllamaBackend implements ChatBackend {
   readonly kind = 'wllama' as const;
   #wllama: Wllama | undefined;
   #model: string | undefined;
+  #contextSize = DEFAULT_CONTEXT_SIZE;
 
   constructor(
     private readonly assets: WllamaAssets,
@@ -90,6 +91,7 @@ export class WllamaBackend implements ChatBackend {
     onProgress?.({ phase: 'load', fraction: 1 });
     this.#wllama = wllama;
     this.#model = spec.id;
+    this.#contextSize = params.n_ctx;
   }
 
   chat(messages: readonly ChatMessage[], options: GenerateOptions = {}): Promise<ChatResult> {
@@ -108,10 +110,30 @@ export class WllamaBackend implements ChatBackend {
   async countTokens(text: string): Promise<number> {
     const wllama = this.#require();
     // No tokenizer call is exposed: a completion asked for no tokens reports the prompt's length without decoding.
-    const response = await wllama.createCompletion({ prompt: text, max_tokens: 0, temperature: 0 });
-    // The BOS the runtime prepends belongs to the whole prompt, not to this piece of it.
+    // llama.cpp refuses a prompt longer than the context, so long texts are counted in pieces (split at spaces; a
+    // piece of n_ctx / 4 characters cannot exceed the context even at four tokens a character).
+    const pieceChars = Math.max(64, Math.floor(this.#contextSize / 4));
     const bos = wllama.mustAddBosToken() ? 1 : 0;
-    return Math.max(0, response.usage.prompt_tokens - bos);
+    let total = 0;
+    for (const piece of splitText(text, pieceChars)) {
+      const response = await wllama.createCompletion({ prompt: piece, max_tokens: 0, temperature: 0 });
+      // The BOS the runtime prepends belongs to the whole prompt, not to this piece of it.
+      total += Math.max(0, response.usage.prompt_tokens - bos);
+    }
+    return total;
+  }
+
+  async countChatTokens(messages: readonly ChatMessage[]): Promise<number> {
+    const wllama = this.#require();
+    const plain = messages.map(({ role, content }) => ({ role, content }));
+    const templated = async (list: typeof plain) => (await wllama.createChatCompletion({ messages: list, max_tokens: 0, temperature: 0 })).usage.prompt_tokens;
+    const characters = plain.reduce((sum, m) => sum + m.content.length, 0);
+    // The template's markers count too: a chat completion asked for no tokens reports the templated prompt's length.
+    // A conversation that may not fit the context is counted as its template (empty messages) plus each text.
+    if (characters <= this.#contextSize / 4) return templated(plain);
+    let total = await templated(plain.map((m) => ({ ...m, content: '' })));
+    for (const message of plain) total += await this.countTokens(message.content);
+    return total;
   }
 
   async unload(): Promise<void> {
@@ -171,4 +193,21 @@ export class WllamaBackend implements ChatBackend {
     }
     return { text, finishReason, usage: usage ?? { promptTokens: 0, completionTokens: pieces } };
   }
+}
+
+/** `text` in pieces of at most `chars` characters, cut at spaces where there is one. */
+function splitText(text: string, chars: number): string[] {
+  if (text.length <= chars) return [text];
+  const pieces: string[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(text.length, start + chars);
+    if (end < text.length) {
+      const space = text.lastIndexOf(' ', end);
+      if (space > start) end = space;
+    }
+    pieces.push(text.slice(start, end));
+    start = end;
+  }
+  return pieces;
 }

@@ -58,6 +58,10 @@ export class WorkerChatBackend implements ChatBackend {
     return Promise.race([this.host.countTokens(text), this.#crashed]);
   }
 
+  countChatTokens(messages: readonly ChatMessage[]): Promise<number> {
+    return Promise.race([this.host.countChatTokens(messages.map(({ role, content }) => ({ role, content }))), this.#crashed]);
+  }
+
   async unload(): Promise<void> {
     this.#model = undefined;
     await Promise.race([this.host.unload(), this.#crashed]);

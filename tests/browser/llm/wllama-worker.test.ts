@@ -101,6 +101,8 @@ test('chat applies a template and reports prompt and completion tokens', async (
   expect(result.usage.completionTokens).toBe(20);
   // The template's markers and both messages: more than the user's words alone.
   expect(result.usage.promptTokens).toBeGreaterThan(await backend.countTokens('A story about a ball.'));
+  // Counting the templated conversation gives what the model read.
+  expect(await backend.countChatTokens([{ role: 'system', content: 'You tell stories.' }, { role: 'user', content: 'A story about a ball.' }])).toBe(result.usage.promptTokens);
 });
 
 test('counts tokens in the model vocabulary, without the BOS the runtime adds', async () => {

@@ -1,0 +1,191 @@
+// The personalization engine: one object behind which the store, retrieval over the history, the prompt composer and
+// the chat backend work together. chat() retrieves from the user's own history, composes a personalized prompt within
+// the model's context (preferences > pinned memories > summary > history) and streams the local model's answer; the
+// answer comes back with its id, the exact prompt, and the provenance of every piece of user data in it, pointing at
+// stored events and memories. Unless learning is paused (or the chat is temporary), the question and the answer are
+// recorded in one transaction afterwards, so an answer never cites itself.
+import { ModelNotLoadedError } from '../core/errors';
+import type { HistoryEvent, HistoryEventInput } from '../core/history-event';
+import type { RetrieveOptions } from '../core/hybrid-retriever';
+import { composePrompt, type ComposedPrompt, type ComposerEvidence, type ComposerMessage, type ProvenanceItem } from '../core/prompt-composer';
+import { estimateTokens } from '../core/token-estimate';
+import type { ChatBackend, ChatResult } from '../llm/chat-backend';
+import { DEFAULT_CONTEXT_SIZE } from '../llm/model-spec';
+import type { PersonaStore } from '../store/persona-store';
+import type { HistoryRetrieval, RetrievalResult } from './history-retrieval';
+
+export interface ChatOptions {
+  onToken?: (piece: string) => void;
+  signal?: AbortSignal;
+  /** Most tokens in the answer (default 512). */
+  maxTokens?: number;
+  /** A temporary chat: nothing of it is recorded. */
+  temporary?: boolean;
+  /** Groups the recorded turns (default: one id per engine). */
+  sessionId?: string;
+  /** History items retrieved for the prompt (default 12; the composer keeps what fits). */
+  evidence?: number;
+}
+
+export interface Answer extends ChatResult {
+  /** The recorded answer's event id (undefined when nothing was recorded). */
+  id: string | undefined;
+  /** The recorded question's event id. */
+  questionId: string | undefined;
+  /** The exact messages sent to the model. */
+  prompt: ComposedPrompt['messages'];
+  /** Every piece of user data in the prompt, in prompt order. */
+  provenance: ProvenanceItem[];
+  /** What retrieval found (with scores) before the composer chose. */
+  retrieved: RetrievalResult['hits'];
+}
+
+export interface PersonaEngineOptions {
+  store: PersonaStore;
+  retrieval: HistoryRetrieval;
+  /** The model; chat() refuses with ModelNotLoadedError until one is set. */
+  backend?: ChatBackend;
+  /** The loaded model's context window (default 2048). */
+  contextTokens?: number;
+  clock?: () => number;
+}
+
+export interface EngineStatus {
+  paused: boolean;
+  model: string | undefined;
+  backend: ChatBackend['kind'] | undefined;
+}
+
+const DEFAULT_ANSWER_TOKENS = 512;
+const DEFAULT_EVIDENCE = 12;
+
+export class PersonaEngine {
+  readonly store: PersonaStore;
+  readonly retrieval: HistoryRetrieval;
+  #backend: ChatBackend | undefined;
+  #contextTokens: number;
+  #paused = false;
+  readonly #clock: () => number;
+  readonly #session = crypto.randomUUID();
+  readonly #listeners = new Set<(status: EngineStatus) => void>();
+
+  constructor(options: PersonaEngineOptions) {
+    this.store = options.store;
+    this.retrieval = options.retrieval;
+    this.#backend = options.backend;
+    this.#contextTokens = options.contextTokens ?? DEFAULT_CONTEXT_SIZE;
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  /** Sets (or replaces) the model that answers, with its context window. */
+  useBackend(backend: ChatBackend | undefined, contextTokens = DEFAULT_CONTEXT_SIZE): void {
+    this.#backend = backend;
+    this.#contextTokens = contextTokens;
+    this.#emit();
+  }
+
+  /** Records events, unless learning is paused: then nothing is stored and the call resolves with []. */
+  async record(input: HistoryEventInput | readonly HistoryEventInput[]): Promise<HistoryEvent[]> {
+    if (this.#paused) return [];
+    const inputs = Array.isArray(input) ? (input as readonly HistoryEventInput[]) : [input as HistoryEventInput];
+    return this.store.record(inputs);
+  }
+
+  retrieve(query: string, options: RetrieveOptions & { signal?: AbortSignal } = {}): Promise<RetrievalResult> {
+    return this.retrieval.retrieve(query, { now: this.#clock(), ...options });
+  }
+
+  /** A temporary mode: nothing is recorded (events, chats) until resume(). */
+  pause(): void {
+    this.#paused = true;
+    this.#emit();
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#emit();
+  }
+
+  status(): EngineStatus {
+    return { paused: this.#paused, model: this.#backend?.model, backend: this.#backend?.kind };
+  }
+
+  subscribe(listener: (status: EngineStatus) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Composes the personalized prompt for `conversation` without calling the model (what chat() sends). */
+  async compose(conversation: readonly ComposerMessage[], options: Pick<ChatOptions, 'maxTokens' | 'evidence' | 'signal'> = {}): Promise<{ composed: ComposedPrompt; retrieved: RetrievalResult['hits'] }> {
+    const question = [...conversation].reverse().find((m) => m.role === 'user')?.content ?? '';
+    const [profile, pinned, found] = await Promise.all([
+      this.store.profile.get(),
+      this.store.memories.list({ pinned: true }),
+      question
+        ? this.retrieve(question, { limit: options.evidence ?? DEFAULT_EVIDENCE, mmrLambda: 0.7, ...(options.signal ? { signal: options.signal } : {}) })
+        : Promise.resolve({ hits: [], timings: { embedMs: 0, searchMs: 0 } }),
+    ]);
+    const evidence: ComposerEvidence[] = found.hits.map(({ event }) => ({
+      id: event.id,
+      text: event.text,
+      ts: event.ts,
+      kind: event.kind,
+      ...(event.role ? { role: event.role } : {}),
+    }));
+    const backend = this.#backend;
+    const input = {
+      conversation,
+      preferences: Object.fromEntries(Object.entries(profile.preferences).map(([key, preference]) => [key, preference.value])),
+      pinnedMemories: pinned.map((memory) => ({ id: memory.id, text: memory.text })),
+      ...(profile.summary ? { summary: { text: profile.summary.text } } : {}),
+      evidence,
+    };
+    const budget = { contextTokens: backend ? this.#contextTokens : DEFAULT_CONTEXT_SIZE, answerTokens: options.maxTokens ?? DEFAULT_ANSWER_TOKENS };
+    // The composer counts synchronously with the stated estimate; the model's own tokenizer then checks the result.
+    // Where the estimate ran short (small vocabularies split text finer), it is scaled by what the tokenizer found
+    // and the prompt composed again, so the prompt always fits the model's context.
+    let scale = 1;
+    let composed = composePrompt(input, { ...budget, countTokens: estimateTokens });
+    for (let attempt = 0; backend?.model && attempt < 3; attempt++) {
+      const exact = await this.#exactTokens(backend, composed);
+      if (exact <= composed.tokens.available) break;
+      scale *= (exact / (composed.tokens.system + composed.tokens.conversation)) * 1.05;
+      const scaled = scale;
+      composed = composePrompt(input, { ...budget, countTokens: (text) => Math.ceil(estimateTokens(text) * scaled) });
+    }
+    return { composed, retrieved: found.hits };
+  }
+
+  async chat(conversation: readonly ComposerMessage[], options: ChatOptions = {}): Promise<Answer> {
+    const backend = this.#backend;
+    if (!backend?.model) throw new ModelNotLoadedError(backend?.kind ?? 'no');
+    const { composed, retrieved } = await this.compose(conversation, options);
+    const result = await backend.chat(composed.messages, {
+      maxTokens: options.maxTokens ?? DEFAULT_ANSWER_TOKENS,
+      ...(options.onToken ? { onToken: options.onToken } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const question = conversation.at(-1);
+    let ids: { question: string | undefined; answer: string | undefined } = { question: undefined, answer: undefined };
+    if (!this.#paused && !options.temporary && question?.role === 'user' && result.text.length > 0) {
+      const sessionId = options.sessionId ?? this.#session;
+      const now = this.#clock();
+      const [asked, answered] = await this.store.record([
+        { kind: 'message', role: 'user', text: question.content, ts: now, sessionId, source: 'app' },
+        { kind: 'message', role: 'assistant', text: result.text, ts: now + 1, sessionId, source: 'app', metadata: { finishReason: result.finishReason, evidence: composed.provenance.filter((p) => p.kind === 'event').map((p) => p.id) } },
+      ]);
+      ids = { question: asked?.id, answer: answered?.id };
+    }
+    return { ...result, id: ids.answer, questionId: ids.question, prompt: composed.messages, provenance: composed.provenance, retrieved };
+  }
+
+  /** Tokens the composed messages take as the model reads them (its tokenizer and chat template). */
+  #exactTokens(backend: ChatBackend, composed: ComposedPrompt): Promise<number> {
+    return backend.countChatTokens(composed.messages);
+  }
+
+  #emit(): void {
+    const status = this.status();
+    for (const listener of this.#listeners) listener(status);
+  }
+}

@@ -1,0 +1,60 @@
+// DeterministicTestBackend: a ChatBackend for Node tests of the engine, named as the test double it is. It runs no
+// model: its answer lists the <user-data> pieces it found in the system prompt and echoes the question, streamed
+// word by word, so tests can check what the engine sent and how it handles streaming, abort and usage. The real
+// backends (wllama with stories260K) are tested in Chromium.
+import type { BackendKind, ChatBackend, ChatMessage, ChatResult, GenerateOptions } from '../../src/llm/chat-backend';
+import type { ModelSpec } from '../../src/llm/model-spec';
+
+export class DeterministicTestBackend implements ChatBackend {
+  readonly kind: BackendKind = 'wllama';
+  model: string | undefined = 'deterministic-test';
+  /** Every conversation it was asked, as it received it. */
+  readonly received: ChatMessage[][] = [];
+
+  load(spec: ModelSpec): Promise<void> {
+    this.model = spec.id;
+    return Promise.resolve();
+  }
+
+  chat(messages: readonly ChatMessage[], options: GenerateOptions = {}): Promise<ChatResult> {
+    this.received.push(messages.map((m) => ({ ...m })));
+    const system = messages.find((m) => m.role === 'system')?.content ?? '';
+    const pieces = [...system.matchAll(/<user-data (\w+)="([^"]*)"/g)].map((match) => `${match[1] ?? ''}:${match[2] ?? ''}`);
+    const question = messages.at(-1)?.content ?? '';
+    return this.#stream(`Seen ${pieces.join(' ')} for ${question}`, options);
+  }
+
+  complete(prompt: string, options: GenerateOptions = {}): Promise<ChatResult> {
+    return this.#stream(`Completed ${prompt}`, options);
+  }
+
+  countTokens(text: string): Promise<number> {
+    return Promise.resolve(text.split(/\s+/).filter(Boolean).length);
+  }
+
+  async countChatTokens(messages: readonly ChatMessage[]): Promise<number> {
+    let total = 0;
+    for (const message of messages) total += (await this.countTokens(message.content)) + 4;
+    return total;
+  }
+
+  unload(): Promise<void> {
+    this.model = undefined;
+    return Promise.resolve();
+  }
+
+  async #stream(answer: string, { onToken, signal, maxTokens = 256 }: GenerateOptions): Promise<ChatResult> {
+    const words = answer.split(/(?<= )/);
+    let text = '';
+    let count = 0;
+    for (const word of words) {
+      if (signal?.aborted) return { text, finishReason: 'abort', usage: { promptTokens: 0, completionTokens: count } };
+      if (count === maxTokens) return { text, finishReason: 'length', usage: { promptTokens: 0, completionTokens: count } };
+      await Promise.resolve();
+      text += word;
+      count++;
+      onToken?.(word);
+    }
+    return { text, finishReason: 'stop', usage: { promptTokens: 0, completionTokens: count } };
+  }
+}
