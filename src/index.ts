@@ -66,9 +66,14 @@ export type { ModelLoadProgress } from './embed/transformers-embedder';
 export { EmbeddingIndexer, type DrainResult, type IndexingProgress } from './engine/embedding-indexer';
 export { EmbeddingQueue } from './store/embedding-queue';
 export { HistoryRetrieval, type RetrievalResult, type RetrievedItem } from './engine/history-retrieval';
+/** The embedder worker, the queue drained in the background, and retrieval, started together. */
+export { HistoryIntelligence, type IntelligenceStatus } from './engine/history-intelligence';
 export type { RetrieveOptions } from './core/hybrid-retriever';
 
 // ── The engine: retrieval, personalized prompting and the local model together ─────────────────────────────────
+/** Opens Persona for the page: the engine in its worker, with the store, embedder, retrieval and shared model. */
+export { createPersona, Persona, type PersonaOptions, type PersonaStatus } from './persona';
+export type { EngineOpenOptions, HostStatus } from './engine/engine-host';
 /** chat() retrieves from the user's history, composes a personalized prompt and answers with provenance. */
 export { PersonaEngine, type Answer, type ChatOptions, type EngineStatus, type PersonaEngineOptions } from './engine/persona-engine';
 /** The prompt composer on its own, and the stated token estimate it uses without a tokenizer. */

@@ -9,7 +9,7 @@ import '../ui/persona-history-search';
 import '../ui/persona-note-form';
 import type { RetrievedItem } from '../index';
 import type { SearchDetail } from '../ui/persona-history-search';
-import { HistoryIntelligence, type IntelligenceStatus } from './history-intelligence';
+import { HistoryIntelligence, type IntelligenceStatus } from '../index';
 import type { EventDeleteDetail } from '../ui/persona-event-list';
 import type { NoteSubmitDetail, PersonaNoteForm } from '../ui/persona-note-form';
 

@@ -1,13 +1,14 @@
 // The embedder as its worker exposes it over comlink. An AbortSignal cannot cross the boundary, so each call
 // carries a job id the caller can cancel.
 import { transfer } from 'comlink';
+import { CancellableJobs } from '../platform/cancellable-jobs';
 import type { EmbedProgress } from './embedder';
 import type { EmbedderConfig } from './embedder-config';
 import { TransformersEmbedder, type ModelLoadProgress, type OrtAssets } from './transformers-embedder';
 
 export class EmbedderHost {
   #embedder: TransformersEmbedder | undefined;
-  readonly #jobs = new Map<string, AbortController>();
+  readonly #jobs = new CancellableJobs();
 
   constructor(private readonly ortAssets?: OrtAssets) {}
 
@@ -24,18 +25,15 @@ export class EmbedderHost {
 
   async embed(jobId: string, texts: string[], onProgress?: (progress: EmbedProgress) => void): Promise<Float32Array> {
     if (!this.#embedder) throw new Error('EmbedderHost.load() must be called first');
-    const controller = new AbortController();
-    this.#jobs.set(jobId, controller);
-    try {
-      const vectors = await this.#embedder.embed(texts, { signal: controller.signal, ...(onProgress ? { onProgress } : {}) });
+    const embedder = this.#embedder;
+    return this.#jobs.run(jobId, async (signal) => {
+      const vectors = await embedder.embed(texts, { signal, ...(onProgress ? { onProgress } : {}) });
       return transfer(vectors, [vectors.buffer]);
-    } finally {
-      this.#jobs.delete(jobId);
-    }
+    });
   }
 
   cancel(jobId: string): void {
-    this.#jobs.get(jobId)?.abort();
+    this.#jobs.cancel(jobId);
   }
 
   /** Every URL this worker fetched, so the app can show (and tests can check) that nothing left the origin. */

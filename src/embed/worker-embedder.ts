@@ -5,6 +5,7 @@ import type { EmbedProgress, Embedder } from './embedder';
 import type { EmbedderConfig } from './embedder-config';
 import type { EmbedderHost } from './embedder-host';
 import type { ModelLoadProgress } from './transformers-embedder';
+import { remoteJob } from '../platform/cancellable-jobs';
 import { workerCrash } from '../platform/worker-crash';
 
 export class WorkerEmbedder implements Embedder {
@@ -35,17 +36,14 @@ export class WorkerEmbedder implements Embedder {
   async embed(texts: readonly string[], options: { signal?: AbortSignal; onProgress?: (progress: EmbedProgress) => void } = {}): Promise<Float32Array> {
     const { signal, onProgress } = options;
     signal?.throwIfAborted();
-    const jobId = crypto.randomUUID();
-    const cancel = () => void this.host.cancel(jobId);
-    signal?.addEventListener('abort', cancel, { once: true });
     try {
-      return await Promise.race([this.host.embed(jobId, [...texts], onProgress ? proxy(onProgress) : undefined), this.#crashed]);
+      return await remoteJob(signal, (jobId) => this.host.cancel(jobId), (jobId) =>
+        Promise.race([this.host.embed(jobId, [...texts], onProgress ? proxy(onProgress) : undefined), this.#crashed]),
+      );
     } catch (error) {
       // The worker's AbortError arrives as a plain Error; give callers the standard one.
       if (signal?.aborted) throw signal.reason;
       throw error;
-    } finally {
-      signal?.removeEventListener('abort', cancel);
     }
   }
 

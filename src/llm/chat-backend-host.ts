@@ -1,5 +1,6 @@
 // A ChatBackend as its worker exposes it over comlink. An AbortSignal and a callback cannot cross the boundary as
-// they are: each call carries a job id the caller can cancel, and callbacks arrive as comlink proxies.
+// they are: each call carries a job id the caller can cancel (CancellableJobs), and callbacks arrive as proxies.
+import { CancellableJobs } from '../platform/cancellable-jobs';
 import { installNamedErrorTransfer } from '../platform/named-error-transfer';
 import type { ChatBackend, ChatMessage, ChatResult, GenerateOptions, ModelLoadProgress } from './chat-backend';
 import type { ModelSpec } from './model-spec';
@@ -8,7 +9,7 @@ import type { ModelSpec } from './model-spec';
 export type GenerateRequest = Omit<GenerateOptions, 'signal' | 'onToken'>;
 
 export class ChatBackendHost {
-  readonly #jobs = new Map<string, AbortController>();
+  readonly #jobs = new CancellableJobs();
 
   constructor(private readonly backend: ChatBackend) {
     installNamedErrorTransfer();
@@ -23,15 +24,15 @@ export class ChatBackendHost {
   }
 
   load(jobId: string, spec: ModelSpec, onProgress?: (progress: ModelLoadProgress) => void): Promise<void> {
-    return this.#job(jobId, (signal) => this.backend.load(spec, { signal, ...(onProgress ? { onProgress } : {}) }));
+    return this.#jobs.run(jobId, (signal) => this.backend.load(spec, { signal, ...(onProgress ? { onProgress } : {}) }));
   }
 
   chat(jobId: string, messages: ChatMessage[], request: GenerateRequest, onToken?: (piece: string) => void): Promise<ChatResult> {
-    return this.#job(jobId, (signal) => this.backend.chat(messages, { ...request, signal, ...(onToken ? { onToken } : {}) }));
+    return this.#jobs.run(jobId, (signal) => this.backend.chat(messages, { ...request, signal, ...(onToken ? { onToken } : {}) }));
   }
 
   complete(jobId: string, prompt: string, request: GenerateRequest, onToken?: (piece: string) => void): Promise<ChatResult> {
-    return this.#job(jobId, (signal) => this.backend.complete(prompt, { ...request, signal, ...(onToken ? { onToken } : {}) }));
+    return this.#jobs.run(jobId, (signal) => this.backend.complete(prompt, { ...request, signal, ...(onToken ? { onToken } : {}) }));
   }
 
   countTokens(text: string): Promise<number> {
@@ -47,16 +48,7 @@ export class ChatBackendHost {
   }
 
   cancel(jobId: string): void {
-    this.#jobs.get(jobId)?.abort();
+    this.#jobs.cancel(jobId);
   }
 
-  async #job<T>(jobId: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const controller = new AbortController();
-    this.#jobs.set(jobId, controller);
-    try {
-      return await run(controller.signal);
-    } finally {
-      this.#jobs.delete(jobId);
-    }
-  }
 }

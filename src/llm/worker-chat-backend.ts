@@ -1,6 +1,7 @@
 // The ChatBackend as the engine sees it in the browser: a client of an LLM worker (workers/wllama.worker.ts).
 // Aborting a call's signal cancels its job in the worker; named errors arrive as their own classes.
 import { proxy, wrap, type Remote } from 'comlink';
+import { remoteJob } from '../platform/cancellable-jobs';
 import { installNamedErrorTransfer } from '../platform/named-error-transfer';
 import { workerCrash } from '../platform/worker-crash';
 import type { BackendKind, ChatBackend, ChatMessage, ChatResult, GenerateOptions, LoadOptions } from './chat-backend';
@@ -73,16 +74,7 @@ export class WorkerChatBackend implements ChatBackend {
     this.worker.terminate();
   }
 
-  async #call<T>(signal: AbortSignal | undefined, run: (jobId: string) => Promise<T>): Promise<T> {
-    const jobId = crypto.randomUUID();
-    const cancel = () => void this.host.cancel(jobId);
-    signal?.addEventListener('abort', cancel, { once: true });
-    try {
-      // Already aborted: the worker still runs the call and sees its job cancelled at once.
-      if (signal?.aborted) queueMicrotask(cancel);
-      return await Promise.race([run(jobId), this.#crashed]);
-    } finally {
-      signal?.removeEventListener('abort', cancel);
-    }
+  #call<T>(signal: AbortSignal | undefined, run: (jobId: string) => Promise<T>): Promise<T> {
+    return remoteJob(signal, (jobId) => this.host.cancel(jobId), (jobId) => Promise.race([run(jobId), this.#crashed]));
   }
 }

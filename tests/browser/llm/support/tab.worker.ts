@@ -1,12 +1,11 @@
 // A stand-in for one browser tab in the one-model-per-browser tests: a module worker with its own SharedChatBackend.
 // Web Locks and BroadcastChannel behave the same in workers as in tabs, and terminating the worker releases its lock
 // the way closing a tab does. Counts the models this "tab" loaded itself.
-import wllamaWasm from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import { expose } from 'comlink';
 import type { GenerateOptions } from '../../../../src/llm/chat-backend';
 import type { ModelSpec } from '../../../../src/llm/model-spec';
 import { SharedChatBackend } from '../../../../src/llm/shared-chat-backend';
-import { WllamaBackend } from '../../../../src/llm/wllama-backend';
+import { createWllamaBackend } from '../../../../workers/wllama-runtime';
 import { installNamedErrorTransfer } from '../../../../src/platform/named-error-transfer';
 
 installNamedErrorTransfer();
@@ -24,7 +23,7 @@ const tab = {
     backend = new SharedChatBackend({
       name,
       createLocal: () => {
-        const local = new WllamaBackend({ wasm: wllamaWasm });
+        const local = createWllamaBackend();
         const load = local.load.bind(local);
         local.load = (spec, options) => {
           localLoads++;

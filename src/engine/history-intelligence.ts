@@ -1,15 +1,12 @@
-// What the app runs beside the store: the bundled embedder in its worker, the queue drained in the background as
-// notes arrive, and retrieval over the history. Everything here runs on the device; the model comes from the app.
-import {
-  BUNDLED_EMBEDDER,
-  EmbeddingIndexer,
-  EmbeddingQueue,
-  HistoryRetrieval,
-  PendingEmbedder,
-  WorkerEmbedder,
-  embedderModelId,
-  type PersonaStore,
-} from '../index';
+// What runs beside the store: the bundled embedder in its worker, the queue drained in the background as events
+// arrive, and retrieval over the history. Everything here runs on the device; the model comes from the app's origin.
+import { BUNDLED_EMBEDDER, embedderModelId } from '../embed/embedder-config';
+import { PendingEmbedder } from '../embed/pending-embedder';
+import { WorkerEmbedder } from '../embed/worker-embedder';
+import { EmbeddingQueue } from '../store/embedding-queue';
+import type { PersonaStore } from '../store/persona-store';
+import { EmbeddingIndexer } from './embedding-indexer';
+import { HistoryRetrieval } from './history-retrieval';
 
 export interface IntelligenceStatus {
   phase: 'loading' | 'ready' | 'failed';
@@ -82,6 +79,11 @@ export class HistoryIntelligence {
       if (message.changes.some((change) => change.store === 'events' && change.op === 'put')) this.#drain();
     });
     this.#drain();
+  }
+
+  /** Retrieval over the history, once start() has resolved. */
+  get retrieval(): HistoryRetrieval | undefined {
+    return this.#retrieval;
   }
 
   async search(text: string) {

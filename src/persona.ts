@@ -1,0 +1,139 @@
+// createPersona(): Persona's engine for a page. The engine runs in a worker (workers/engine.worker.ts) so retrieval,
+// embedding and the model never block the page; this object is its client. Streaming answers arrive piece by piece
+// through a callback, an AbortSignal cancels a call in the worker, and named errors arrive as their own classes.
+import { proxy, wrap, type Remote } from 'comlink';
+import { StoreClosedError } from './core/errors';
+import type { HistoryEvent, HistoryEventInput } from './core/history-event';
+import type { RetrieveOptions } from './core/hybrid-retriever';
+import type { MemoryInput } from './core/memory';
+import type { ComposerMessage } from './core/prompt-composer';
+import type { EngineHost, EngineOpenOptions, HostStatus } from './engine/engine-host';
+import type { Answer, ChatOptions } from './engine/persona-engine';
+import type { ModelLoadProgress } from './llm/chat-backend';
+import type { ModelSpec } from './llm/model-spec';
+import { remoteJob } from './platform/cancellable-jobs';
+import { installNamedErrorTransfer } from './platform/named-error-transfer';
+import { workerCrash } from './platform/worker-crash';
+import type { ChangeMessage } from './store/change-feed';
+import type { EventQuery, RangeDeletion } from './store/events';
+import type { MemoryPatch, MemoryQuery } from './store/memories';
+
+export interface PersonaOptions extends EngineOpenOptions {
+  /** The engine worker, when the page starts it itself (e.g. from another bundle); default: Persona's own. */
+  worker?: Worker;
+}
+
+export type PersonaStatus = HostStatus;
+
+export class Persona {
+  readonly #crashed: Promise<never>;
+  #closed = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly host: Remote<EngineHost>,
+  ) {
+    this.#crashed = workerCrash(worker, 'engine');
+  }
+
+  static async create(options: PersonaOptions = {}): Promise<Persona> {
+    installNamedErrorTransfer();
+    const { worker = new Worker(new URL('../workers/engine.worker.ts', import.meta.url), { type: 'module' }), ...open } = options;
+    const host = wrap<EngineHost>(worker);
+    const persona = new Persona(worker, host);
+    try {
+      await persona.#call(host.open(open));
+    } catch (error) {
+      worker.terminate();
+      throw error;
+    }
+    return persona;
+  }
+
+  /** Records one event or a batch (nothing while learning is paused: resolves with []). */
+  record(input: HistoryEventInput | readonly HistoryEventInput[]): Promise<HistoryEvent[]> {
+    return this.#call(this.host.record(Array.isArray(input) ? [...(input as readonly HistoryEventInput[])] : (input as HistoryEventInput)));
+  }
+
+  readonly events = {
+    list: (query: EventQuery = {}) => this.#call(this.host.listEvents(query)),
+    delete: (id: string) => this.#call(this.host.deleteEvent(id)),
+    deleteRange: (range: RangeDeletion) => this.#call(this.host.deleteEventRange(range)),
+  };
+
+  retrieve(query: string, options: RetrieveOptions = {}) {
+    return this.#call(this.host.retrieve(query, options));
+  }
+
+  /** Answers the conversation's last message from a personalized prompt; see PersonaEngine.chat. */
+  chat(conversation: readonly ComposerMessage[], options: ChatOptions = {}): Promise<Answer> {
+    const { onToken, signal, ...rest } = options;
+    const plain = conversation.map(({ role, content }) => ({ role, content }));
+    return remoteJob(signal, (jobId) => this.host.cancel(jobId), (jobId) => this.#call(this.host.chat(jobId, plain, rest, onToken ? proxy(onToken) : undefined)));
+  }
+
+  readonly profile = {
+    get: () => this.#call(this.host.profile()),
+    setPreference: (key: string, value: string) => this.#call(this.host.setPreference(key, value)),
+    removePreference: (key: string) => this.#call(this.host.removePreference(key)),
+  };
+
+  readonly memories = {
+    list: (query: MemoryQuery = {}) => this.#call(this.host.listMemories(query)),
+    add: (input: MemoryInput) => this.#call(this.host.addMemory(input)),
+    update: (id: string, patch: MemoryPatch) => this.#call(this.host.updateMemory(id, patch)),
+    pin: (id: string, pinned = true) => this.#call(this.host.pinMemory(id, pinned)),
+    delete: (id: string) => this.#call(this.host.deleteMemory(id)),
+    history: (id: string) => this.#call(this.host.memoryHistory(id)),
+  };
+
+  readonly models = {
+    /** Loads `spec` (one copy per browser: another tab's model is shared) with download progress. */
+    load: (spec: ModelSpec, options: { onProgress?: (progress: ModelLoadProgress) => void; signal?: AbortSignal; contextTokens?: number } = {}) =>
+      remoteJob(options.signal, (jobId) => this.host.cancel(jobId), (jobId) =>
+        this.#call(this.host.loadModel(jobId, spec, options.contextTokens, options.onProgress ? proxy(options.onProgress) : undefined)),
+      ),
+  };
+
+  /** Learning stops: nothing is recorded (events, chats) until resume(). */
+  pause(): Promise<PersonaStatus> {
+    return this.#call(this.host.pause());
+  }
+
+  resume(): Promise<PersonaStatus> {
+    return this.#call(this.host.resume());
+  }
+
+  status(): Promise<PersonaStatus> {
+    return this.#call(this.host.status());
+  }
+
+  /** Status changes: pause, the model, embedding progress. */
+  async subscribe(listener: (status: PersonaStatus) => void): Promise<void> {
+    await this.#call(this.host.onStatus(proxy(listener)));
+  }
+
+  /** Every committed change to the user's data, from any tab or worker. */
+  async onChange(listener: (message: ChangeMessage) => void): Promise<void> {
+    await this.#call(this.host.onChange(proxy(listener)));
+  }
+
+  /** Closes the engine (its tab's model moves to another tab if one is open) and stops the worker. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#call(this.host.close()).catch(() => undefined);
+    this.#closed = true;
+    this.worker.terminate();
+  }
+
+  #call<T>(pending: Promise<T>): Promise<T> {
+    // A terminated worker never answers: refuse rather than wait forever.
+    if (this.#closed) return Promise.reject(new StoreClosedError('this Persona was closed'));
+    return Promise.race([pending, this.#crashed]);
+  }
+}
+
+/** Opens Persona for one user of this origin: the store, the embedder, retrieval, and the shared local model. */
+export function createPersona(options: PersonaOptions = {}): Promise<Persona> {
+  return Persona.create(options);
+}

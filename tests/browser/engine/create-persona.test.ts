@@ -1,0 +1,79 @@
+// createPersona() in Chromium: the engine in its worker (store, bundled embedder, retrieval, llama.cpp with the real
+// stories260K model), driven from the page: record, chat with streamed tokens and provenance that points at stored
+// events, abort, named errors across the worker, pause, and everything found again after closing and reopening.
+import { afterAll, expect, test } from 'vitest';
+import { InvalidEventError, ModelNotLoadedError } from '../../../src/core/errors';
+import { createPersona, type Persona } from '../../../src/persona';
+
+const NAME = `persona-${crypto.randomUUID()}`;
+const CHANNEL = `llm-${crypto.randomUUID()}`;
+const STORIES = { id: 'stories260K', gguf: { url: new URL('/test-models/stories260K.gguf', location.href).href }, contextSize: 512 };
+const opened: Persona[] = [];
+
+afterAll(async () => {
+  for (const persona of opened) await persona.close();
+});
+
+async function open(): Promise<Persona> {
+  const persona = await createPersona({ name: NAME, modelChannel: CHANNEL });
+  opened.push(persona);
+  return persona;
+}
+
+async function embedded(persona: Persona): Promise<void> {
+  await expect.poll(async () => (await persona.status()).intelligence, { timeout: 30_000 }).toMatchObject({ phase: 'ready', pending: 0 });
+}
+
+test('record, load the model, chat: streamed pieces, provenance of stored events, abort, named errors', async () => {
+  const persona = await open();
+  await expect(persona.chat([{ role: 'user', content: 'hello' }])).rejects.toBeInstanceOf(ModelNotLoadedError);
+  await expect(persona.record({ kind: 'bogus' as 'note', text: 'x' })).rejects.toBeInstanceOf(InvalidEventError);
+
+  await persona.record([
+    { id: 'ball', kind: 'note', text: 'Lily played with a big red ball in the park' },
+    { id: 'cake', kind: 'note', text: 'We baked a chocolate cake for the birthday party' },
+  ]);
+  await embedded(persona);
+  const progress: number[] = [];
+  const status = await persona.models.load(STORIES, { onProgress: (p) => progress.push(p.fraction) });
+  expect(status).toMatchObject({ model: 'stories260K' });
+  expect(progress.at(-1)).toBe(1);
+
+  const pieces: string[] = [];
+  const answer = await persona.chat([{ role: 'user', content: 'Tell me about the red ball' }], { maxTokens: 40, onToken: (p) => pieces.push(p) });
+  expect(pieces.join('')).toBe(answer.text);
+  expect(answer.text.length).toBeGreaterThan(0);
+  const cited = answer.provenance.filter((p) => p.kind === 'event').map((p) => p.id);
+  expect(cited[0]).toBe('ball');
+  const stored = await persona.events.list({ limit: 10 });
+  for (const id of cited) expect(stored.events.map((e) => e.id)).toContain(id);
+  expect(stored.events.map((e) => e.id)).toContain(answer.id);
+
+  const controller = new AbortController();
+  let count = 0;
+  const stopped = await persona.chat([{ role: 'user', content: 'Tell me a long story' }], {
+    maxTokens: 300,
+    signal: controller.signal,
+    temporary: true,
+    onToken: () => {
+      if (++count === 3) controller.abort();
+    },
+  });
+  expect(stopped.finishReason).toBe('abort');
+  expect(stopped.id).toBeUndefined();
+});
+
+test('paused learning records nothing; after closing and reopening everything is found again', async () => {
+  const persona = await open();
+  const before = (await persona.events.list({ limit: 100 })).events.length;
+  expect((await persona.pause()).paused).toBe(true);
+  expect(await persona.record({ kind: 'note', text: 'a secret note' })).toEqual([]);
+  await persona.resume();
+  await persona.close();
+
+  const again = await open();
+  await embedded(again);
+  expect((await again.events.list({ limit: 100 })).events.length).toBe(before);
+  const found = await again.retrieve('red ball park', { limit: 3 });
+  expect(found.hits.map((hit) => hit.id)).toContain('ball');
+});
