@@ -6,6 +6,7 @@
 // pages that never run it (no WebGPU, or wllama chosen) never download it.
 import type { AppConfig, WebWorkerMLCEngine } from '@mlc-ai/web-llm';
 import { GenerationError, ModelDownloadError, ModelLoadError, ModelNotLoadedError, ModelUnsupportedError, WebGPUUnavailableError } from '../core/errors';
+import { AnswerStream, type OpenAiStyleChunk } from './answer-stream';
 import { DEFAULT_MAX_TOKENS, type ChatBackend, type ChatMessage, type ChatResult, type GenerateOptions, type LoadOptions } from './chat-backend';
 import { DEFAULT_CONTEXT_SIZE, type MlcSource, type ModelSpec } from './model-spec';
 import { purgeModelCache } from './web-llm-cache';
@@ -13,11 +14,6 @@ import { purgeModelCache } from './web-llm-cache';
 export interface WebLlmBackendOptions {
   /** Where web-llm keeps downloaded weights. Default 'cache' (the Cache API, web-llm's best-tested store). */
   cacheBackend?: AppConfig['cacheBackend'];
-}
-
-interface StreamChunk {
-  choices: { delta?: { content?: string | null }; text?: string; finish_reason?: string | null }[];
-  usage?: { prompt_tokens: number; completion_tokens: number } | null;
 }
 
 /** web-llm rejects with an Error, a string, or an object with a message: one readable sentence out of any. */
@@ -135,14 +131,14 @@ export class WebLlmBackend implements ChatBackend {
         ...common,
         messages: messages.map(({ role, content }) => ({ role, content })),
         ...(options.json ? { response_format: { type: 'json_object' as const, schema: JSON.stringify(options.json) } } : {}),
-      })) as AsyncIterable<StreamChunk>,
+      })) as AsyncIterable<OpenAiStyleChunk>,
     );
   }
 
   async complete(prompt: string, options: GenerateOptions = {}): Promise<ChatResult> {
     const engine = this.#require();
     if (options.json) throw new GenerationError('web-llm constrains JSON in chat only: use chat() with json');
-    return this.#stream(options, async (common) => (await engine.completions.create({ ...common, prompt })) as AsyncIterable<StreamChunk>);
+    return this.#stream(options, async (common) => (await engine.completions.create({ ...common, prompt })) as AsyncIterable<OpenAiStyleChunk>);
   }
 
   async countTokens(text: string): Promise<number> {
@@ -179,7 +175,7 @@ export class WebLlmBackend implements ChatBackend {
     return this.#engine;
   }
 
-  async #stream(options: GenerateOptions, start: (common: Record<string, unknown> & { stream: true }) => Promise<AsyncIterable<StreamChunk>>): Promise<ChatResult> {
+  async #stream(options: GenerateOptions, start: (common: Record<string, unknown> & { stream: true }) => Promise<AsyncIterable<OpenAiStyleChunk>>): Promise<ChatResult> {
     const engine = this.#require();
     const { signal, onToken } = options;
     if (signal?.aborted) return { text: '', finishReason: 'abort', usage: { promptTokens: 0, completionTokens: 0 } };
@@ -196,29 +192,15 @@ export class WebLlmBackend implements ChatBackend {
       engine.interruptGenerate();
     };
     signal?.addEventListener('abort', interrupt, { once: true });
-    let text = '';
-    let pieces = 0;
-    let finishReason: ChatResult['finishReason'] = 'stop';
-    let usage: ChatResult['usage'] | undefined;
+    const answer = new AnswerStream(onToken);
     try {
-      for await (const chunk of await start(common)) {
-        const choice = chunk.choices[0];
-        const piece = choice?.delta?.content ?? choice?.text ?? '';
-        if (piece) {
-          text += piece;
-          pieces++;
-          onToken?.(piece);
-        }
-        if (choice?.finish_reason === 'length') finishReason = 'length';
-        if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
-      }
+      for await (const chunk of await start(common)) answer.add(chunk);
     } catch (error) {
       if (!signal?.aborted) throw new GenerationError(failureText(error), { cause: error });
     } finally {
       signal?.removeEventListener('abort', interrupt);
     }
-    if (signal?.aborted) finishReason = 'abort';
-    return { text, finishReason, usage: usage ?? { promptTokens: 0, completionTokens: pieces } };
+    return answer.result(signal?.aborted ?? false);
   }
 }
 

@@ -6,6 +6,7 @@ import { Wllama, WllamaAbortError, type WllamaCompat } from '@wllama/wllama';
 import { llamaThreads } from '../core/backend-choice';
 import { GenerationError, ModelLoadError, ModelNotLoadedError, ModelUnsupportedError } from '../core/errors';
 import { DEFAULT_MAX_TOKENS, type ChatBackend, type ChatMessage, type ChatResult, type GenerateOptions, type LoadOptions } from './chat-backend';
+import { AnswerStream, type OpenAiStyleChunk } from './answer-stream';
 import { ModelFileCache } from './model-file-cache';
 import { DEFAULT_CONTEXT_SIZE, type ModelSpec } from './model-spec';
 
@@ -23,12 +24,6 @@ export interface WllamaBackendOptions {
   gpuLayers?: number;
   /** Where GGUF files are kept (default: the OPFS folder 'persona-models'). */
   files?: ModelFileCache;
-}
-
-interface Chunk {
-  choices: { text?: string; delta?: { content?: string | null }; finish_reason: string | null }[];
-  usage?: { prompt_tokens: number; completion_tokens: number } | null;
-  timings?: { cache_n: number; prompt_n: number; predicted_n: number };
 }
 
 const quietLogger = { debug: () => undefined, log: () => undefined, warn: console.warn, error: console.error };
@@ -150,14 +145,11 @@ export class WllamaBackend implements ChatBackend {
 
   async #generate(
     options: GenerateOptions,
-    run: (wllama: Wllama, common: Record<string, unknown> & { stream: true; onData: (chunk: Chunk) => void }) => Promise<unknown>,
+    run: (wllama: Wllama, common: Record<string, unknown> & { stream: true; onData: (chunk: OpenAiStyleChunk) => void }) => Promise<unknown>,
   ): Promise<ChatResult> {
     const wllama = this.#require();
-    const { signal, onToken } = options;
-    let text = '';
-    let pieces = 0;
-    let finishReason: ChatResult['finishReason'] = 'stop';
-    let usage: ChatResult['usage'] | undefined;
+    const { signal } = options;
+    const answer = new AnswerStream(options.onToken);
     const greedy = (options.temperature ?? 0) === 0;
     const common = {
       stream: true as const,
@@ -168,30 +160,20 @@ export class WllamaBackend implements ChatBackend {
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.stop?.length ? { stop: [...options.stop] } : {}),
       ...(signal ? { abortSignal: signal } : {}),
-      onData: (chunk: Chunk) => {
-        const choice = chunk.choices[0];
-        const piece = choice?.text ?? choice?.delta?.content ?? '';
-        if (piece) {
-          text += piece;
-          pieces++;
-          onToken?.(piece);
-        }
-        if (choice?.finish_reason === 'length') finishReason = 'length';
-        // Raw completions report usage; chat streams report timings only (prompt tokens = reused cache + evaluated).
-        if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
-        else if (chunk.timings) usage = { promptTokens: chunk.timings.cache_n + chunk.timings.prompt_n, completionTokens: chunk.timings.predicted_n };
+      onData: (chunk: OpenAiStyleChunk) => {
+        answer.add(chunk);
       },
     };
-    if (signal?.aborted) return { text, finishReason: 'abort', usage: { promptTokens: 0, completionTokens: 0 } };
+    if (signal?.aborted) return answer.result(true);
     try {
       await run(wllama, common);
     } catch (error) {
       if (!(error instanceof WllamaAbortError || signal?.aborted)) {
         throw new GenerationError(error instanceof Error ? error.message : String(error), { cause: error });
       }
-      finishReason = 'abort';
+      return answer.result(true);
     }
-    return { text, finishReason, usage: usage ?? { promptTokens: 0, completionTokens: pieces } };
+    return answer.result(false);
   }
 }
 
