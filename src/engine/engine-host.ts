@@ -172,6 +172,7 @@ export class EngineHost {
   }
 
   async close(): Promise<void> {
+    this.#engine?.stop();
     this.#intelligence?.stop();
     await this.#backend?.close();
     this.#store?.close();

@@ -13,6 +13,7 @@ import type { ChatBackend, ChatResult } from '../llm/chat-backend';
 import { DEFAULT_CONTEXT_SIZE } from '../llm/model-spec';
 import type { PersonaStore } from '../store/persona-store';
 import type { HistoryRetrieval, RetrievalResult } from './history-retrieval';
+import { MemoryExtractor, type ExtractionReport, type MemoryExtractorOptions } from './memory-extractor';
 
 export interface ChatOptions {
   onToken?: (piece: string) => void;
@@ -48,6 +49,14 @@ export interface PersonaEngineOptions {
   /** The loaded model's context window (default 2048). */
   contextTokens?: number;
   clock?: () => number;
+  /**
+   * Memories from conversation: after this many recorded user turns the engine asks the model for candidate facts,
+   * at idle time (default 4; 0 turns it off). A new chat cancels a running extraction, so it never delays an answer.
+   */
+  extractEvery?: number;
+  /** Delay before an idle-time extraction starts, ms (default 2,000). */
+  extractAfterMs?: number;
+  extraction?: MemoryExtractorOptions;
 }
 
 export interface EngineStatus {
@@ -68,6 +77,14 @@ export class PersonaEngine {
   readonly #clock: () => number;
   readonly #session = crypto.randomUUID();
   readonly #listeners = new Set<(status: EngineStatus) => void>();
+  readonly #extractor: MemoryExtractor;
+  readonly #extractEvery: number;
+  readonly #extractAfterMs: number;
+  #turnsSinceExtraction = 0;
+  #extraction: { controller: AbortController; done: Promise<ExtractionReport | undefined> } | undefined;
+  #extractionTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last idle-time extraction's outcome (for status and tests). */
+  lastExtraction: ExtractionReport | undefined;
 
   constructor(options: PersonaEngineOptions) {
     this.store = options.store;
@@ -75,6 +92,31 @@ export class PersonaEngine {
     this.#backend = options.backend;
     this.#contextTokens = options.contextTokens ?? DEFAULT_CONTEXT_SIZE;
     this.#clock = options.clock ?? Date.now;
+    this.#extractor = new MemoryExtractor(this.store, options.extraction);
+    this.#extractEvery = options.extractEvery ?? 4;
+    this.#extractAfterMs = options.extractAfterMs ?? 2_000;
+  }
+
+  /**
+   * Asks the model for memories from the recent turns now; resolves with what was added, updated or refused. The
+   * idle-time runs call this too.
+   */
+  async extractMemories(signal?: AbortSignal): Promise<ExtractionReport> {
+    const backend = this.#backend;
+    if (!backend?.model) throw new ModelNotLoadedError(backend?.kind ?? 'no');
+    const report = await this.#extractor.extract(backend, this.#contextTokens, signal);
+    // A run cut short by a chat leaves its turns counted, so it runs again at the next idle moment.
+    if (!signal?.aborted) {
+      this.#turnsSinceExtraction = 0;
+      this.lastExtraction = report;
+    }
+    return report;
+  }
+
+  /** Stops idle-time work (a pending or running extraction). */
+  stop(): void {
+    clearTimeout(this.#extractionTimer);
+    this.#extraction?.controller.abort();
   }
 
   /** Sets (or replaces) the model that answers, with its context window. */
@@ -159,6 +201,12 @@ export class PersonaEngine {
   async chat(conversation: readonly ComposerMessage[], options: ChatOptions = {}): Promise<Answer> {
     const backend = this.#backend;
     if (!backend?.model) throw new ModelNotLoadedError(backend?.kind ?? 'no');
+    // The person waiting comes first: idle-time extraction yields the model (and runs again later).
+    clearTimeout(this.#extractionTimer);
+    if (this.#extraction) {
+      this.#extraction.controller.abort();
+      await this.#extraction.done;
+    }
     const { composed, retrieved } = await this.compose(conversation, options);
     const result = await backend.chat(composed.messages, {
       maxTokens: options.maxTokens ?? DEFAULT_ANSWER_TOKENS,
@@ -175,8 +223,29 @@ export class PersonaEngine {
         { kind: 'message', role: 'assistant', text: result.text, ts: now + 1, sessionId, source: 'app', metadata: { finishReason: result.finishReason, evidence: composed.provenance.filter((p) => p.kind === 'event').map((p) => p.id) } },
       ]);
       ids = { question: asked?.id, answer: answered?.id };
+      this.#turnsSinceExtraction++;
     }
+    this.#scheduleExtraction();
     return { ...result, id: ids.answer, questionId: ids.question, prompt: composed.messages, provenance: composed.provenance, retrieved };
+  }
+
+  #scheduleExtraction(): void {
+    if (this.#extractEvery <= 0 || this.#turnsSinceExtraction < this.#extractEvery || this.#paused) return;
+    clearTimeout(this.#extractionTimer);
+    this.#extractionTimer = setTimeout(() => {
+      const controller = new AbortController();
+      const done = this.extractMemories(controller.signal).then(
+        (report) => report,
+        (error: unknown) => {
+          console.warn('Persona: memory extraction failed; it will run again after more turns', error);
+          return undefined;
+        },
+      );
+      this.#extraction = { controller, done };
+      void done.finally(() => {
+        if (this.#extraction?.done === done) this.#extraction = undefined;
+      });
+    }, this.#extractAfterMs);
   }
 
   /** Tokens the composed messages take as the model reads them (its tokenizer and chat template). */

@@ -16,8 +16,12 @@ export class DeterministicTestBackend implements ChatBackend {
     return Promise.resolve();
   }
 
+  /** The answer to JSON-constrained requests; default: one memory quoting the first user turn it was shown. */
+  jsonAnswer: ((messages: readonly ChatMessage[]) => string) | undefined;
+
   chat(messages: readonly ChatMessage[], options: GenerateOptions = {}): Promise<ChatResult> {
     this.received.push(messages.map((m) => ({ ...m })));
+    if (options.json) return this.#stream((this.jsonAnswer ?? firstUserTurnAsMemory)(messages), { ...options, maxTokens: Infinity });
     const system = messages.find((m) => m.role === 'system')?.content ?? '';
     const pieces = [...system.matchAll(/<user-data (\w+)="([^"]*)"/g)].map((match) => `${match[1] ?? ''}:${match[2] ?? ''}`);
     const question = messages.at(-1)?.content ?? '';
@@ -57,4 +61,12 @@ export class DeterministicTestBackend implements ChatBackend {
     }
     return { text, finishReason: 'stop', usage: { promptTokens: 0, completionTokens: count } };
   }
+}
+
+/** A valid memory-candidates answer: the first <user-data turn="N" role="user"> quoted in the prompt, as a fact. */
+function firstUserTurnAsMemory(messages: readonly ChatMessage[]): string {
+  const prompt = messages.map((m) => m.content).join('\n');
+  const turn = /<user-data turn="(\d+)" role="user">([^<]*)<\/user-data>/.exec(prompt);
+  if (!turn) return '{"memories":[]}';
+  return JSON.stringify({ memories: [{ text: (turn[2] ?? '').slice(0, 200), category: 'fact', confidence: 0.9, sourceTurns: [Number(turn[1])] }] });
 }

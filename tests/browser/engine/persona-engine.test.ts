@@ -61,13 +61,37 @@ test('chat with the real model: streamed tokens, a prompt that fits the context,
   engine.retrieval.close();
 });
 
+test('memory extraction runs on the real model under constrained decoding: its JSON is stored or refused whole by policy', async () => {
+  const { engine, store } = await openEngine();
+  // The extraction instructions alone outgrow stories260K's 512 tokens (its vocabulary splits English finely): the
+  // model gets a 2,048-token context here (beyond what it was trained on; the grammar keeps its output valid).
+  await backend.load({ id: 'stories260K-2k', gguf: { url: new URL('/test-models/stories260K.gguf', location.href).href }, contextSize: 2048 });
+  engine.useBackend(backend, 2048);
+  await store.record({ kind: 'message', role: 'user', text: 'I have a dog named Max and I love chocolate cake' });
+  const before = await store.memories.list();
+  const report = await engine.extractMemories();
+  // The grammar guarantees the shape: the answer is always JSON with a "memories" list.
+  const parsed = JSON.parse(report.modelAnswer ?? '') as { memories: unknown[] };
+  expect(Array.isArray(parsed.memories)).toBe(true);
+  const after = await store.memories.list();
+  if (report.rejected !== undefined) {
+    // Refused by policy (e.g. a memory citing no user turn): nothing stored.
+    expect(after).toEqual(before);
+  } else {
+    expect(after.length).toBe(before.length + report.added);
+    for (const memory of after) for (const id of memory.sourceEventIds) expect(await store.events.get(id)).toBeDefined();
+  }
+  store.close();
+  engine.retrieval.close();
+});
+
 test('after a reopen, the notes and the recorded turn are found again', async () => {
   const { engine, store } = await openEngine();
-  expect(await store.events.count()).toBe(5);
+  expect(await store.events.count()).toBe(6);
   const found = await engine.retrieve('red ball park', { limit: 3 });
   expect(found.hits.map((hit) => hit.id)).toContain('ball');
   const turns = await store.events.list({ kind: 'message' });
-  expect(turns.events.map((event) => event.role).sort()).toEqual(['assistant', 'user']);
+  expect(turns.events.map((event) => event.role).sort()).toEqual(['assistant', 'user', 'user']);
   store.close();
   engine.retrieval.close();
 });

@@ -78,3 +78,32 @@ test('without a model, chat is refused by name', async () => {
   engine.useBackend(undefined);
   await expect(engine.chat([{ role: 'user', content: 'hi' }])).rejects.toBeInstanceOf(ModelNotLoadedError);
 });
+
+test('after enough turns, memories are extracted at idle time and linked to the turn they came from', async () => {
+  const idle = new PersonaEngine({ store, retrieval: engine.retrieval, backend, extractEvery: 2, extractAfterMs: 0 });
+  await idle.chat([{ role: 'user', content: 'I just moved to Lyon for a new job' }]);
+  expect(idle.lastExtraction).toBeUndefined();
+  await idle.chat([{ role: 'user', content: 'What should I cook tonight?' }]);
+  await expect.poll(() => idle.lastExtraction).toMatchObject({ proposed: 1, added: 1 });
+  const memories = await store.memories.list({ text: 'Lyon' });
+  expect(memories).toHaveLength(1);
+  const [source] = await store.events.getMany(memories[0]?.sourceEventIds ?? []);
+  expect(source).toMatchObject({ kind: 'message', role: 'user', text: 'I just moved to Lyon for a new job' });
+  // The same facts again: nothing new, nothing replaced (the merge policy never deletes).
+  const again = await idle.extractMemories();
+  expect(again).toMatchObject({ added: 0 });
+  expect(await store.memories.list({ text: 'Lyon' })).toHaveLength(1);
+  idle.stop();
+});
+
+test('a malformed model answer is refused whole and changes no memory', async () => {
+  await engine.chat([{ role: 'user', content: 'I love hiking in the Alps' }]);
+  const before = await store.memories.list();
+  for (const answer of ['not json at all', '{"memories":[{"text":"x","category":"fact","confidence":0.9,"sourceTurns":[99]}]}', '{"memories":[{"text":"Likes hiking","category":"fact","confidence":2,"sourceTurns":[0]}]}']) {
+    backend.jsonAnswer = () => answer;
+    const report = await engine.extractMemories();
+    expect(report.rejected).toBeDefined();
+    expect(report.added + report.updated).toBe(0);
+  }
+  expect(await store.memories.list()).toEqual(before);
+});
