@@ -160,6 +160,7 @@ export const storedProfileSchema = v.strictObject(
           generatedAt: storedTimestamp,
           editedAt: v.optional(storedTimestamp),
           sourceEventIds: eventIds,
+          staleSince: v.optional(storedTimestamp),
         },
         objectIssue('summary'),
       ),

@@ -12,6 +12,8 @@ export interface ProfileSummary {
   /** Set when the user edited the text: an edit wins over regeneration. */
   editedAt?: number;
   sourceEventIds: string[];
+  /** Set when events it was written from were deleted: it must be written again without them. */
+  staleSince?: number;
 }
 
 export interface Profile {

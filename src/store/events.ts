@@ -163,7 +163,7 @@ export class EventLog {
   async delete(ids: string | readonly string[]): Promise<CascadeResult> {
     const list = typeof ids === 'string' ? [ids] : ids;
     const now = this.connection.clock();
-    return this.connection.write(['events', 'segments', 'tombstones', 'memories'], async (tx, changes) => {
+    return this.connection.write(['events', 'segments', 'tombstones', 'memories', 'profile'], async (tx, changes) => {
       const events: HistoryEvent[] = [];
       for (const id of new Set(list)) {
         const event = await tx.objectStore('events').get(id);
@@ -179,7 +179,7 @@ export class EventLog {
     const to = range.to ?? Number.MAX_SAFE_INTEGER;
     if (!(from <= to)) throw new InvalidInputError('range', 'must have from ≤ to');
     const now = this.connection.clock();
-    return this.connection.write(['events', 'segments', 'tombstones', 'memories'], async (tx, changes) => {
+    return this.connection.write(['events', 'segments', 'tombstones', 'memories', 'profile'], async (tx, changes) => {
       const events: HistoryEvent[] = [];
       const index = tx.objectStore('events').index('by-ts');
       for (let cursor = await index.openCursor(IDBKeyRange.bound(from, to)); cursor; cursor = await cursor.continue()) {

@@ -4,7 +4,7 @@
 import * as v from 'valibot';
 import type { HistoryEvent } from '../core/history-event';
 import { parseInput } from '../core/input-validation';
-import { removeEvents, type CascadeResult } from './cascade';
+import { nothingRemoved, removeEvents, type CascadeResult } from './cascade';
 import type { StoreConnection } from './connection';
 import type { SettingsStore } from './settings';
 import { readStats } from './stats';
@@ -36,7 +36,7 @@ export class RetentionPolicyStore {
   async set(policy: RetentionPolicy | undefined): Promise<CascadeResult> {
     if (policy === undefined) {
       await this.settings.delete(SETTING_KEY);
-      return { deleted: [], memoriesUnlinked: [] };
+      return nothingRemoved();
     }
     const valid = parseInput(policySchema, policy, 'retention');
     await this.settings.set(SETTING_KEY, { ...valid });
@@ -46,13 +46,13 @@ export class RetentionPolicyStore {
   /** Deletes just enough of the lowest-value, oldest events to meet the policy, in one transaction. */
   async apply(): Promise<CascadeResult> {
     const policy = await this.get();
-    if (!policy || (policy.maxEvents === undefined && policy.maxBytes === undefined)) return { deleted: [], memoriesUnlinked: [] };
+    if (!policy || (policy.maxEvents === undefined && policy.maxBytes === undefined)) return nothingRemoved();
     const now = this.connection.clock();
-    return this.connection.write(['events', 'segments', 'tombstones', 'memories'], async (tx, changes) => {
+    return this.connection.write(['events', 'segments', 'tombstones', 'memories', 'profile'], async (tx, changes) => {
       const stats = await readStats(tx);
       let excessEvents = policy.maxEvents === undefined ? 0 : stats.events - policy.maxEvents;
       let excessBytes = policy.maxBytes === undefined ? 0 : stats.bytes - policy.maxBytes;
-      if (excessEvents <= 0 && excessBytes <= 0) return { deleted: [], memoriesUnlinked: [] };
+      if (excessEvents <= 0 && excessBytes <= 0) return nothingRemoved();
       const pinnedSources = new Set<string>();
       for (const memory of await tx.objectStore('memories').getAll()) {
         if (memory.pinned) memory.sourceEventIds.forEach((id) => pinnedSources.add(id));

@@ -129,6 +129,34 @@ describe('list', () => {
 });
 
 describe('delete', () => {
+  test('forgetting is real: a memory whose every source is deleted goes too (unless pinned), and the summary turns stale', async () => {
+    store = await openTestStore();
+    await store.record([
+      { id: 'a', kind: 'note', text: 'moved to Lyon' },
+      { id: 'b', kind: 'note', text: 'likes cheese' },
+      { id: 'c', kind: 'note', text: 'plays chess' },
+    ]);
+    const derived = await store.memories.add({ text: 'Lives in Lyon', sourceEventIds: ['a'] });
+    const pinned = await store.memories.add({ text: 'Likes cheese', sourceEventIds: ['b'], pinned: true });
+    const mine = await store.memories.add({ text: 'Has no sources at all' });
+    await store.profile.setSummary({ text: 'Lives in Lyon, plays chess.', sourceEventIds: ['a', 'c'], by: 'model' });
+
+    const result = await store.events.delete(['a', 'b']);
+    expect(result.memoriesDeleted).toEqual([derived.id]);
+    expect(result.memoriesUnlinked).toEqual([pinned.id]);
+    expect(result.summaryStale).toBe(true);
+    expect(await store.memories.get(derived.id)).toBeUndefined();
+    expect((await store.memories.get(pinned.id))?.sourceEventIds).toEqual([]);
+    expect(await store.memories.get(mine.id)).toBeDefined();
+    const summary = (await store.profile.get()).summary;
+    expect(summary?.sourceEventIds).toEqual(['c']);
+    expect(summary?.staleSince).toBeGreaterThan(0);
+
+    // A summary written again (without the deleted events) is no longer stale.
+    await store.profile.setSummary({ text: 'Plays chess.', sourceEventIds: ['c'], by: 'model' });
+    expect((await store.profile.get()).summary?.staleSince).toBeUndefined();
+  });
+
   test('deletes by id and by range, cascading to memories and keeping the count right', async () => {
     store = await openTestStore();
     const base = Date.UTC(2026, 0, 1);
