@@ -14,6 +14,7 @@ import { DEFAULT_CONTEXT_SIZE } from '../llm/model-spec';
 import type { PersonaStore } from '../store/persona-store';
 import type { HistoryRetrieval, RetrievalResult } from './history-retrieval';
 import { MemoryExtractor, type ExtractionReport, type MemoryExtractorOptions } from './memory-extractor';
+import { ProfileSummarizer, type SummaryReport } from './profile-summarizer';
 
 export interface ChatOptions {
   onToken?: (piece: string) => void;
@@ -78,6 +79,7 @@ export class PersonaEngine {
   readonly #session = crypto.randomUUID();
   readonly #listeners = new Set<(status: EngineStatus) => void>();
   readonly #extractor: MemoryExtractor;
+  readonly #summarizer: ProfileSummarizer;
   readonly #extractEvery: number;
   readonly #extractAfterMs: number;
   #turnsSinceExtraction = 0;
@@ -93,6 +95,7 @@ export class PersonaEngine {
     this.#contextTokens = options.contextTokens ?? DEFAULT_CONTEXT_SIZE;
     this.#clock = options.clock ?? Date.now;
     this.#extractor = new MemoryExtractor(this.store, options.extraction);
+    this.#summarizer = new ProfileSummarizer(this.store);
     this.#extractEvery = options.extractEvery ?? 4;
     this.#extractAfterMs = options.extractAfterMs ?? 2_000;
   }
@@ -111,6 +114,16 @@ export class PersonaEngine {
       this.lastExtraction = report;
     }
     return report;
+  }
+
+  /**
+   * Writes the profile summary again with the model, from the newest history that fits its context. A user's edit
+   * is kept; a stale summary (its events deleted) is written without them. The idle-time runs call this too.
+   */
+  async refreshSummary(signal?: AbortSignal): Promise<SummaryReport> {
+    const backend = this.#backend;
+    if (!backend?.model) throw new ModelNotLoadedError(backend?.kind ?? 'no');
+    return this.#summarizer.refresh(backend, this.#contextTokens, signal);
   }
 
   /** Stops idle-time work (a pending or running extraction). */
@@ -235,7 +248,12 @@ export class PersonaEngine {
     this.#extractionTimer = setTimeout(() => {
       const controller = new AbortController();
       const done = this.extractMemories(controller.signal).then(
-        (report) => report,
+        async (report) => {
+          // The summary follows the memories: written when missing or stale (its events deleted).
+          const summary = (await this.store.profile.get()).summary;
+          if (!controller.signal.aborted && (!summary || summary.staleSince !== undefined)) await this.refreshSummary(controller.signal);
+          return report;
+        },
         (error: unknown) => {
           console.warn('Persona: memory extraction failed; it will run again after more turns', error);
           return undefined;

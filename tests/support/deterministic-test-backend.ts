@@ -16,12 +16,18 @@ export class DeterministicTestBackend implements ChatBackend {
     return Promise.resolve();
   }
 
-  /** The answer to JSON-constrained requests; default: one memory quoting the first user turn it was shown. */
+  /**
+   * The answer to JSON-constrained requests. Default: for a summary schema, a summary naming how many pieces of user
+   * data it was shown; for the memory schema, one memory quoting the first user turn it was shown.
+   */
   jsonAnswer: ((messages: readonly ChatMessage[]) => string) | undefined;
 
   chat(messages: readonly ChatMessage[], options: GenerateOptions = {}): Promise<ChatResult> {
     this.received.push(messages.map((m) => ({ ...m })));
-    if (options.json) return this.#stream((this.jsonAnswer ?? firstUserTurnAsMemory)(messages), { ...options, maxTokens: Infinity });
+    if (options.json) {
+      const wantsSummary = 'summary' in ((options.json as { properties?: object }).properties ?? {});
+      return this.#stream((this.jsonAnswer ?? (wantsSummary ? countedSummary : firstUserTurnAsMemory))(messages), { ...options, maxTokens: Infinity });
+    }
     const system = messages.find((m) => m.role === 'system')?.content ?? '';
     const pieces = [...system.matchAll(/<user-data (\w+)="([^"]*)"/g)].map((match) => `${match[1] ?? ''}:${match[2] ?? ''}`);
     const question = messages.at(-1)?.content ?? '';
@@ -69,4 +75,12 @@ function firstUserTurnAsMemory(messages: readonly ChatMessage[]): string {
   const turn = /<user-data turn="(\d+)" role="user">([^<]*)<\/user-data>/.exec(prompt);
   if (!turn) return '{"memories":[]}';
   return JSON.stringify({ memories: [{ text: (turn[2] ?? '').slice(0, 200), category: 'fact', confidence: 0.9, sourceTurns: [Number(turn[1])] }] });
+}
+
+/** A valid summary answer that says what it was given: the number of <user-data> pieces and the first event's text. */
+function countedSummary(messages: readonly ChatMessage[]): string {
+  const prompt = messages.map((m) => m.content).join('\n');
+  const pieces = prompt.match(/<user-data[ >]/g)?.length ?? 0;
+  const firstEvent = /<user-data event="[^"]*"[^>]*>([^<]*)<\/user-data>/.exec(prompt)?.[1] ?? '';
+  return JSON.stringify({ summary: `Summary of ${pieces} pieces; first: ${firstEvent}`.slice(0, 600) });
 }
