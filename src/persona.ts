@@ -3,6 +3,7 @@
 // through a callback, an AbortSignal cancels a call in the worker, and named errors arrive as their own classes.
 import { proxy, wrap, type Remote } from 'comlink';
 import { StoreClosedError } from './core/errors';
+import type { FeedbackSignal } from './core/feedback';
 import type { HistoryEvent, HistoryEventInput } from './core/history-event';
 import type { RetrieveOptions } from './core/hybrid-retriever';
 import type { MemoryInput } from './core/memory';
@@ -70,6 +71,11 @@ export class Persona {
     const { onToken, signal, ...rest } = options;
     const plain = conversation.map(({ role, content }) => ({ role, content }));
     return remoteJob(signal, (jobId) => this.host.cancel(jobId), (jobId) => this.#call(this.host.chat(jobId, plain, rest, onToken ? proxy(onToken) : undefined)));
+  }
+
+  /** What the user said about an answer: 'up', 'down', 'edit' (with the edited text), 'regenerate', 'copy'. */
+  feedback(answerId: string, signal: FeedbackSignal, extra: { editedText?: string; note?: string } = {}) {
+    return this.#call(this.host.feedback(answerId, signal, extra));
   }
 
   readonly profile = {

@@ -3,6 +3,7 @@
 // PersonaEngine over them. Signals and callbacks cannot cross the boundary as they are: calls that stream or can be
 // cancelled carry a job id, and callbacks arrive as comlink proxies.
 import { InvalidInputError } from '../core/errors';
+import type { FeedbackSignal } from '../core/feedback';
 import type { HistoryEventInput } from '../core/history-event';
 import type { RetrieveOptions } from '../core/hybrid-retriever';
 import type { MemoryInput } from '../core/memory';
@@ -66,7 +67,8 @@ export class EngineHost {
     this.#backend = new SharedChatBackend({ ...(modelChannel ? { name: modelChannel } : {}), createLocal });
     this.#store = store;
     this.#intelligence = intelligence;
-    this.#engine = new PersonaEngine({ store, retrieval, backend: this.#backend });
+    const embedder = intelligence.embedder;
+    this.#engine = new PersonaEngine({ store, retrieval, backend: this.#backend, ...(embedder ? { embedder } : {}) });
     this.#engine.subscribe(() => {
       this.#emit();
     });
@@ -119,6 +121,10 @@ export class EngineHost {
   chat(jobId: string, conversation: ComposerMessage[], options: HostChatOptions = {}, onToken?: (piece: string) => void) {
     const engine = this.#require();
     return this.#jobs.run(jobId, (signal) => engine.chat(conversation, { ...options, signal, ...(onToken ? { onToken } : {}) }));
+  }
+
+  feedback(answerId: string, signal: FeedbackSignal, extra: { editedText?: string; note?: string } = {}) {
+    return this.#require().feedback(answerId, signal, extra);
   }
 
   cancel(jobId: string): void {

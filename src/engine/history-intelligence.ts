@@ -81,6 +81,11 @@ export class HistoryIntelligence {
     this.#drain();
   }
 
+  /** The embedder in its worker, once start() has resolved (undefined when the model could not load). */
+  get embedder(): WorkerEmbedder | undefined {
+    return this.#embedder;
+  }
+
   /** Retrieval over the history, once start() has resolved. */
   get retrieval(): HistoryRetrieval | undefined {
     return this.#retrieval;

@@ -14,7 +14,10 @@ import { DEFAULT_CONTEXT_SIZE } from '../llm/model-spec';
 import type { PersonaStore } from '../store/persona-store';
 import type { HistoryRetrieval, RetrievalResult } from './history-retrieval';
 import { MemoryExtractor, type ExtractionReport, type MemoryExtractorOptions } from './memory-extractor';
+import { PreferenceLearning } from './preference-learning';
 import { ProfileSummarizer, type SummaryReport } from './profile-summarizer';
+import type { Embedder } from '../embed/embedder';
+import type { Feedback, FeedbackSignal } from '../core/feedback';
 
 export interface ChatOptions {
   onToken?: (piece: string) => void;
@@ -58,6 +61,11 @@ export interface PersonaEngineOptions {
   /** Delay before an idle-time extraction starts, ms (default 2,000). */
   extractAfterMs?: number;
   extraction?: MemoryExtractorOptions;
+  /**
+   * The embedder of the history: with it, feedback trains the on-device preference model, which then orders the
+   * evidence of each prompt (learnt again from the feedback records at start, so it never outlives its data).
+   */
+  embedder?: Embedder;
 }
 
 export interface EngineStatus {
@@ -80,6 +88,10 @@ export class PersonaEngine {
   readonly #listeners = new Set<(status: EngineStatus) => void>();
   readonly #extractor: MemoryExtractor;
   readonly #summarizer: ProfileSummarizer;
+  readonly #learning: PreferenceLearning | undefined;
+  /** The preference model's replay of stored feedback, which later learning and re-ranking wait for. */
+  readonly #learningReady: Promise<void>;
+  readonly #stopFeed: () => void;
   readonly #extractEvery: number;
   readonly #extractAfterMs: number;
   #turnsSinceExtraction = 0;
@@ -96,6 +108,20 @@ export class PersonaEngine {
     this.#clock = options.clock ?? Date.now;
     this.#extractor = new MemoryExtractor(this.store, options.extraction);
     this.#summarizer = new ProfileSummarizer(this.store);
+    this.#learning = options.embedder ? new PreferenceLearning(this.store, options.embedder) : undefined;
+    this.#learningReady = (this.#learning?.rebuild() ?? Promise.resolve()).catch((error: unknown) => {
+      console.warn('Persona: the preference model could not be learnt from stored feedback', error);
+    });
+    // Forgetting reaches the model: deleted answers, questions and feedback take their examples with them.
+    this.#stopFeed = this.store.subscribe((message) => {
+      const learning = this.#learning;
+      if (!learning) return;
+      for (const change of message.changes) {
+        if (change.op !== 'delete' || (change.store !== 'events' && change.store !== 'feedback')) continue;
+        if (change.ids) learning.forget(change.ids);
+        else void (this.#learningReady.then(() => learning.rebuild()));
+      }
+    });
     this.#extractEvery = options.extractEvery ?? 4;
     this.#extractAfterMs = options.extractAfterMs ?? 2_000;
   }
@@ -126,8 +152,27 @@ export class PersonaEngine {
     return this.#summarizer.refresh(backend, this.#contextTokens, signal);
   }
 
-  /** Stops idle-time work (a pending or running extraction). */
+  /**
+   * What the user said about an answer (thumbs, an edit, a regeneration, a copy): stored, and learnt by the
+   * preference model when the engine has an embedder.
+   */
+  async feedback(answerId: string, signal: FeedbackSignal, extra: { editedText?: string; note?: string } = {}): Promise<Feedback> {
+    const record = await this.store.feedback.add({ answerId, signal, ...extra });
+    if (this.#learning) {
+      await this.#learningReady;
+      await this.#learning.learn(record);
+    }
+    return record;
+  }
+
+  /** Feedback examples the preference model has learnt from (0 without an embedder). */
+  get preferenceExamples(): number {
+    return this.#learning?.examples ?? 0;
+  }
+
+  /** Stops idle-time work (a pending or running extraction) and following the store. */
   stop(): void {
+    this.#stopFeed();
     clearTimeout(this.#extractionTimer);
     this.#extraction?.controller.abort();
   }
@@ -180,7 +225,10 @@ export class PersonaEngine {
         ? this.retrieve(question, { limit: options.evidence ?? DEFAULT_EVIDENCE, mmrLambda: 0.7, ...(options.signal ? { signal: options.signal } : {}) })
         : Promise.resolve({ hits: [], timings: { embedMs: 0, searchMs: 0 } }),
     ]);
-    const evidence: ComposerEvidence[] = found.hits.map(({ event }) => ({
+    // The preference model orders what retrieval found (no change until it has learnt from feedback).
+    await this.#learningReady;
+    const hits = this.#learning ? await this.#learning.rerank(question, found.hits) : found.hits;
+    const evidence: ComposerEvidence[] = hits.map(({ event }) => ({
       id: event.id,
       text: event.text,
       ts: event.ts,
@@ -208,7 +256,7 @@ export class PersonaEngine {
       const scaled = scale;
       composed = composePrompt(input, { ...budget, countTokens: (text) => Math.ceil(estimateTokens(text) * scaled) });
     }
-    return { composed, retrieved: found.hits };
+    return { composed, retrieved: hits };
   }
 
   async chat(conversation: readonly ComposerMessage[], options: ChatOptions = {}): Promise<Answer> {
@@ -231,9 +279,18 @@ export class PersonaEngine {
     if (!this.#paused && !options.temporary && question?.role === 'user' && result.text.length > 0) {
       const sessionId = options.sessionId ?? this.#session;
       const now = this.#clock();
+      const questionId = crypto.randomUUID();
       const [asked, answered] = await this.store.record([
-        { kind: 'message', role: 'user', text: question.content, ts: now, sessionId, source: 'app' },
-        { kind: 'message', role: 'assistant', text: result.text, ts: now + 1, sessionId, source: 'app', metadata: { finishReason: result.finishReason, evidence: composed.provenance.filter((p) => p.kind === 'event').map((p) => p.id) } },
+        { id: questionId, kind: 'message', role: 'user', text: question.content, ts: now, sessionId, source: 'app' },
+        {
+          kind: 'message',
+          role: 'assistant',
+          text: result.text,
+          ts: now + 1,
+          sessionId,
+          source: 'app',
+          metadata: { finishReason: result.finishReason, questionId, evidence: composed.provenance.filter((p) => p.kind === 'event').map((p) => p.id) },
+        },
       ]);
       ids = { question: asked?.id, answer: answered?.id };
       this.#turnsSinceExtraction++;

@@ -48,6 +48,8 @@ test('record, load the model, chat: streamed pieces, provenance of stored events
   const stored = await persona.events.list({ limit: 10 });
   for (const id of cited) expect(stored.events.map((e) => e.id)).toContain(id);
   expect(stored.events.map((e) => e.id)).toContain(answer.id);
+  const thumbs = await persona.feedback(answer.id as string, 'up');
+  expect(thumbs).toMatchObject({ answerId: answer.id, signal: 'up' });
 
   const controller = new AbortController();
   let count = 0;
