@@ -80,12 +80,18 @@ export class Persona {
 
   readonly profile = {
     get: () => this.#call(this.host.profile()),
+    /** Recomputes interests and style traits from the history (stored in the profile's traits). */
+    updateInsights: () => this.#call(this.host.updateInsights()),
+    /** Has the model write the summary again now (a user's edit is kept). */
+    refreshSummary: (options: { signal?: AbortSignal } = {}) => remoteJob(options.signal, (jobId) => this.host.cancel(jobId), (jobId) => this.#call(this.host.refreshSummary(jobId))),
     setPreference: (key: string, value: string) => this.#call(this.host.setPreference(key, value)),
     removePreference: (key: string) => this.#call(this.host.removePreference(key)),
   };
 
   readonly memories = {
     list: (query: MemoryQuery = {}) => this.#call(this.host.listMemories(query)),
+    /** Has the model propose memories from the recent turns now (merged by policy; see PersonaEngine). */
+    extract: (options: { signal?: AbortSignal } = {}) => remoteJob(options.signal, (jobId) => this.host.cancel(jobId), (jobId) => this.#call(this.host.extractMemories(jobId))),
     add: (input: MemoryInput) => this.#call(this.host.addMemory(input)),
     update: (id: string, patch: MemoryPatch) => this.#call(this.host.updateMemory(id, patch)),
     pin: (id: string, pinned = true) => this.#call(this.host.pinMemory(id, pinned)),

@@ -127,6 +127,20 @@ export class EngineHost {
     return this.#require().feedback(answerId, signal, extra);
   }
 
+  updateInsights() {
+    return this.#require().updateInsights();
+  }
+
+  refreshSummary(jobId: string) {
+    const engine = this.#require();
+    return this.#jobs.run(jobId, (signal) => engine.refreshSummary(signal));
+  }
+
+  extractMemories(jobId: string) {
+    const engine = this.#require();
+    return this.#jobs.run(jobId, (signal) => engine.extractMemories(signal));
+  }
+
   cancel(jobId: string): void {
     this.#jobs.cancel(jobId);
   }

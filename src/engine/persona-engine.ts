@@ -16,6 +16,7 @@ import type { HistoryRetrieval, RetrievalResult } from './history-retrieval';
 import { MemoryExtractor, type ExtractionReport, type MemoryExtractorOptions } from './memory-extractor';
 import { PreferenceLearning } from './preference-learning';
 import { ProfileSummarizer, type SummaryReport } from './profile-summarizer';
+import { updateInsights, type ProfileInsights } from './profile-insights';
 import type { Embedder } from '../embed/embedder';
 import type { Feedback, FeedbackSignal } from '../core/feedback';
 
@@ -92,6 +93,7 @@ export class PersonaEngine {
   /** The preference model's replay of stored feedback, which later learning and re-ranking wait for. */
   readonly #learningReady: Promise<void>;
   readonly #stopFeed: () => void;
+  readonly #embedderModel: string | undefined;
   readonly #extractEvery: number;
   readonly #extractAfterMs: number;
   #turnsSinceExtraction = 0;
@@ -108,6 +110,7 @@ export class PersonaEngine {
     this.#clock = options.clock ?? Date.now;
     this.#extractor = new MemoryExtractor(this.store, options.extraction);
     this.#summarizer = new ProfileSummarizer(this.store);
+    this.#embedderModel = options.embedder?.model;
     this.#learning = options.embedder ? new PreferenceLearning(this.store, options.embedder) : undefined;
     this.#learningReady = (this.#learning?.rebuild() ?? Promise.resolve()).catch((error: unknown) => {
       console.warn('Persona: the preference model could not be learnt from stored feedback', error);
@@ -163,6 +166,11 @@ export class PersonaEngine {
       await this.#learning.learn(record);
     }
     return record;
+  }
+
+  /** Interests (clustered from the history's embeddings) and style traits, stored in the profile's traits. */
+  updateInsights(): Promise<ProfileInsights> {
+    return updateInsights(this.store, this.#clock(), this.#embedderModel ? { model: this.#embedderModel } : {});
   }
 
   /** Feedback examples the preference model has learnt from (0 without an embedder). */
@@ -309,6 +317,7 @@ export class PersonaEngine {
           // The summary follows the memories: written when missing or stale (its events deleted).
           const summary = (await this.store.profile.get()).summary;
           if (!controller.signal.aborted && (!summary || summary.staleSince !== undefined)) await this.refreshSummary(controller.signal);
+          if (!controller.signal.aborted) await this.updateInsights();
           return report;
         },
         (error: unknown) => {
