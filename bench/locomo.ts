@@ -6,6 +6,11 @@
 //
 // The retrieval defaults (BM25 b, verb-form expansion, score fusion and its weights) were chosen on the first two
 // conversations (TUNING); the other three were held out. Figures are reported for each part and for all five.
+//
+// Then the prompt itself: at the composer's default budget (1,536 prompt tokens: a 2,048-token context less 512 for
+// the answer) and at 768 and 3,072, the share of questions whose evidence turns all end up inside the composed
+// prompt (hits from the app's retrieval, neighbour turns quoted beside them), beside plain top-k cut to the same
+// evidence tokens (bench/locomo/evidence-in-prompt.ts).
 // Usage: npx tsx bench/locomo.ts [--locomo DIR]   (default ../shared/datasets/locomo)
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +22,7 @@ import { HybridRetriever, type RetrieveOptions } from '../src/core/hybrid-retrie
 import { wordsTokenizer } from '../src/core/tokenizer';
 import { BUNDLED_EMBEDDER } from '../src/embed/embedder-config';
 import { TransformersEmbedder } from '../src/embed/transformers-embedder';
+import { composed, topKSameTokens, type PromptCase, type Turn as PromptTurn } from './locomo/evidence-in-prompt';
 
 interface Turn {
   speaker: string;
@@ -61,6 +67,19 @@ const embedder = await TransformersEmbedder.load({ ...BUNDLED_EMBEDDER, localMod
 const sums = Object.fromEntries(SPLITS.map((split) => [split, Object.fromEntries(NAMES.map((m) => [m, KS.map(() => 0)]))])) as Record<Split, Record<MethodName, number[]>>;
 const questions: Record<Split, number> = { tuning: 0, held_out: 0, all: 0 };
 let denseRecallSum = 0;
+/** Prompt budgets (tokens of the whole prompt: context − answer); the default first. */
+const BUDGETS = [1_536, 768, 3_072] as const;
+const PROMPT_VARIANTS = ['composer', 'composer with neighbour turns', 'top-k, same tokens'] as const;
+interface InPromptSum {
+  all: number;
+  share: number;
+  tokens: number;
+  charsKept: number;
+}
+const inPrompt = Object.fromEntries(BUDGETS.map((b) => [b, Object.fromEntries(PROMPT_VARIANTS.map((v) => [v, { all: 0, share: 0, tokens: 0, charsKept: 0 }]))])) as Record<
+  number,
+  Record<(typeof PROMPT_VARIANTS)[number], InPromptSum>
+>;
 const files = readdirSync(values.locomo).filter((f) => f.endsWith('.json')).sort();
 for (const file of files) {
   const conversation = JSON.parse(readFileSync(join(values.locomo, file), 'utf8')) as Record<string, unknown> & { qa: Question[] };
@@ -94,6 +113,31 @@ for (const file of files) {
     }
   });
   for (const split of splits) questions[split] += asked.length;
+  // Evidence in the prompt, from the app's retrieval (hybrid + MMR 0.7), 150 hits deep (more than any budget holds).
+  const byId = new Map<string, PromptTurn>(ids.map((id, i) => [id, { id, text: texts[i] ?? '' }]));
+  const previous = new Map<string, PromptTurn>();
+  ids.forEach((id, i) => {
+    const before = ids[i - 1];
+    // Turns of the same session only: dia ids read D<session>:<turn>.
+    if (before && before.split(':')[0] === id.split(':')[0]) previous.set(id, byId.get(before) as PromptTurn);
+  });
+  asked.forEach((q, i) => {
+    const vector = queryVectors.subarray(i * embedder.dim, (i + 1) * embedder.dim);
+    const hits = retrievers.current.retrieve({ text: q.question, vector }, { limit: 150 });
+    const test: PromptCase = { question: q.question, evidence: q.evidence, hits: hits.map((hit) => byId.get(hit.id) as PromptTurn), previous };
+    for (const budget of BUDGETS) {
+      // The engine's composer (no neighbour turns), and plain top-k given exactly its evidence tokens.
+      const composer = composed(test, budget, false);
+      const results = { composer, 'composer with neighbour turns': composed(test, budget, true), 'top-k, same tokens': topKSameTokens(test, composer.tokens) };
+      for (const variant of PROMPT_VARIANTS) {
+        const sum = (inPrompt[budget] as Record<string, InPromptSum>)[variant] as InPromptSum;
+        sum.all += results[variant].all ? 1 : 0;
+        sum.share += results[variant].share;
+        sum.tokens += results[variant].tokens;
+        sum.charsKept += results[variant].charsKept;
+      }
+    }
+  });
   // The dense index's own recall on real vectors: its int8 top 10 against exact Float32 search of the same turns.
   asked.forEach((_, i) => {
     const vector = queryVectors.subarray(i * embedder.dim, (i + 1) * embedder.dim);
@@ -110,6 +154,18 @@ const recall = Object.fromEntries(
   ]),
 ) as Record<Split, Record<MethodName, Record<string, number>>>;
 const at10 = (split: Split, m: MethodName): number => recall[split][m].recall_at_10 ?? Number.NaN;
+const promptTable = Object.fromEntries(
+  BUDGETS.flatMap((budget) =>
+    PROMPT_VARIANTS.map((variant) => {
+      const sum = inPrompt[budget]?.[variant] ?? { all: 0, share: 0, tokens: 0, charsKept: 0 };
+      return [
+        `${budget} tokens: ${variant}`,
+        { all_evidence_in_prompt: sum.all / questions.all, evidence_share: sum.share / questions.all, evidence_chars_kept: sum.charsKept / questions.all, evidence_tokens: sum.tokens / questions.all },
+      ];
+    }),
+  ),
+);
+const promptShare = (budget: number, variant: (typeof PROMPT_VARIANTS)[number]) => (inPrompt[budget]?.[variant].all ?? Number.NaN) / questions.all;
 const result = {
   benchmark: 'locomo-evidence-recall',
   conversations: files.length,
@@ -118,6 +174,7 @@ const result = {
   questions,
   embedder: embedder.model,
   recall,
+  evidence_in_prompt: promptTable,
   summary: {
     recall_at_10_vs_exact_real_vectors: denseRecallSum / questions.all,
     locomo_recall_at_10_bm25: at10('all', 'bm25'),
@@ -126,6 +183,9 @@ const result = {
     held_out_recall_at_10_bm25: at10('held_out', 'bm25'),
     held_out_recall_at_10_hybrid: at10('held_out', 'hybrid'),
     hybrid_minus_bm25_at_10: { all: at10('all', 'hybrid') - at10('all', 'bm25'), held_out: at10('held_out', 'hybrid') - at10('held_out', 'bm25') },
+    locomo_evidence_in_prompt_share: promptShare(1_536, 'composer'),
+    locomo_evidence_in_topk_same_tokens_share: promptShare(1_536, 'top-k, same tokens'),
+    composer_minus_topk_by_budget: Object.fromEntries(BUDGETS.map((b) => [b, promptShare(b, 'composer') - promptShare(b, 'top-k, same tokens')])),
     hybrid_minus_previous_bm25_at_10: {
       all: at10('all', 'hybrid') - at10('all', 'previous bm25 (b 0.75, no expansion)'),
       held_out: at10('held_out', 'hybrid') - at10('held_out', 'previous bm25 (b 0.75, no expansion)'),
@@ -141,3 +201,12 @@ for (const split of SPLITS) {
   console.log(`\n${split} (${questions[split]} questions)`);
   console.table(Object.fromEntries(NAMES.map((m) => [m, Object.fromEntries(Object.entries(recall[split][m]).map(([k, v]) => [k, v.toFixed(3)]))])));
 }
+console.log(`\nevidence inside the prompt (${questions.all} questions; budgets are whole-prompt tokens, estimateTokens)`);
+console.table(
+  Object.fromEntries(
+    Object.entries(promptTable).map(([k, v]) => [
+      k,
+      { all_evidence_in_prompt: v.all_evidence_in_prompt.toFixed(3), evidence_share: v.evidence_share.toFixed(3), evidence_chars_kept: v.evidence_chars_kept.toFixed(3), evidence_tokens: v.evidence_tokens.toFixed(0) },
+    ]),
+  ),
+);

@@ -45,6 +45,12 @@ export interface ComposeBudget {
   countTokens?: (text: string) => number;
   /** Longest evidence text, characters, before it is trimmed (default 600). */
   maxEvidenceChars?: number;
+  /**
+   * Evidence below this rank (default 3) that is longer than `snippetChars` (default 120, about a sentence) is reduced to its sentences
+   * that share the most words with the question: more distinct history fits the same tokens.
+   */
+  focusAfter?: number;
+  snippetChars?: number;
   /** Share of the budget older conversation turns may take (default 0.5); the current message always goes in. */
   conversationShare?: number;
 }
@@ -108,6 +114,36 @@ function normalized(text: string): string {
   return text.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
+const QUESTION_WORD = /\p{L}[\p{L}\p{N}'’-]*/gu;
+
+/** The question's words worth matching (three letters or more), lower-cased. */
+function wordsOf(text: string): Set<string> {
+  return new Set((text.toLowerCase().match(QUESTION_WORD) ?? []).filter((word) => word.length >= 3));
+}
+
+/**
+ * The sentences of `text` that share the most words with the question, in their original order, within `chars`;
+ * the opening of the text when no sentence shares a word.
+ */
+function snippet(text: string, question: ReadonlySet<string>, chars: number): string {
+  if (text.length <= chars) return text;
+  const sentences = text.split(/(?<=[.!?。！？])\s+/);
+  const scored = sentences.map((sentence, index) => ({ sentence, index, score: [...wordsOf(sentence)].filter((word) => question.has(word)).length }));
+  const picked: typeof scored = [];
+  let length = 0;
+  for (const candidate of [...scored].sort((a, b) => b.score - a.score || a.index - b.index)) {
+    if (candidate.score === 0) break;
+    if (length + candidate.sentence.length + 1 > chars) continue;
+    picked.push(candidate);
+    length += candidate.sentence.length + 1;
+  }
+  if (picked.length === 0) return cut(text, chars);
+  return picked
+    .sort((a, b) => a.index - b.index)
+    .map((p) => p.sentence)
+    .join(' … ');
+}
+
 function day(ts: number): string {
   return Number.isFinite(ts) ? new Date(ts).toISOString().slice(0, 10) : 'unknown';
 }
@@ -143,10 +179,18 @@ export function composePrompt(input: ComposeInput, budget: ComposeBudget): Compo
   const room = () => available - conversationTokens - systemTokens;
   const provenance: ProvenanceItem[] = [];
 
-  /** Adds a heading and the pieces under it that fit, in order; trims the one that would overflow if it can. */
-  const section = (heading: string, pieces: { kind: ProvenanceKind; id: string; render: (text: string) => string; text: string; context?: string[] }[]) => {
-    const headingText = `\n\n${heading}`;
-    const headingTokens = count(headingText);
+  /**
+   * Adds a heading and the pieces under it that fit, in order; trims the one that would overflow if it can. With
+   * `wrap`, the pieces sit between an opening and a closing text, whose cost is reserved when the section opens.
+   */
+  const section = (
+    heading: string,
+    pieces: { kind: ProvenanceKind; id: string; render: (text: string) => string; text: string; context?: string[] }[],
+    wrap?: { open: string; close: string },
+  ) => {
+    const headingText = `\n\n${heading}${wrap?.open ?? ''}`;
+    const closingText = wrap?.close ?? '';
+    const headingTokens = count(headingText) + (closingText ? count(closingText) : 0);
     let opened = false;
     for (const piece of pieces) {
       const line = `\n${piece.render(piece.text)}`;
@@ -185,6 +229,7 @@ export function composePrompt(input: ComposeInput, budget: ComposeBudget): Compo
       systemTokens += tokens;
       provenance.push({ kind: piece.kind, id: piece.id, tokens, trimmed, ...(piece.context?.length ? { context: piece.context } : {}) });
     }
+    if (opened && closingText) parts.push(closingText);
   };
 
   const preferences = Object.entries(input.preferences ?? {});
@@ -203,6 +248,9 @@ export function composePrompt(input: ComposeInput, budget: ComposeBudget): Compo
   // Evidence: skip what repeats the conversation or an earlier piece; long texts are cut to the relevant length.
   const seen = new Set(turns.map((turn) => normalized(turn.content)));
   const maxChars = budget.maxEvidenceChars ?? 600;
+  const focusAfter = budget.focusAfter ?? 3;
+  const snippetChars = budget.snippetChars ?? 120;
+  const questionWords = wordsOf(last.content);
   const evidence: Parameters<typeof section>[1] = [];
   for (const item of input.evidence ?? []) {
     const key = normalized(item.text);
@@ -214,18 +262,23 @@ export function composePrompt(input: ComposeInput, budget: ComposeBudget): Compo
     const context = (item.context ?? []).filter((turn) => !seen.has(normalized(turn.text)));
     for (const turn of context) seen.add(normalized(turn.text));
     const before = context.map((turn) => `${turn.role ?? 'earlier'}: ${cut(turn.text, Math.floor(maxChars / 2))}`).join('\n');
+    const focused = evidence.length >= focusAfter ? snippet(item.text, questionWords, snippetChars) : item.text;
     evidence.push({
       kind: 'event',
       id: item.id,
-      text: cut(item.text, maxChars),
+      text: cut(focused, maxChars),
       context: context.map((turn) => turn.id),
+      // One line per item inside a single quoted element: [id · date · kind] who: text. The text is escaped and its
+      // line breaks folded, so it can neither close the element nor start a line of its own.
       render: (text: string) => {
-        const body = before ? `${before}\n${item.role ?? item.kind}: ${text}` : text;
-        return quote({ event: item.id, date: day(item.ts), kind: item.kind, role: item.role }, body);
+        const said = item.role ? `${item.role}: ${text}` : text;
+        const body = (before ? `${before} / ${said}` : said).replace(/\s*\n\s*/g, ' ');
+        const tags = [item.id, day(item.ts), ...(item.kind === 'message' || item.kind === 'note' ? [] : [item.kind])].map(escapeUserData).join(' · ');
+        return `[${tags}] ${escapeUserData(body)}`;
       },
     });
   }
-  section("From the user's history, most relevant first:", evidence);
+  section("From the user's history, most relevant first:", evidence, { open: '\n<user-data history>', close: '\n</user-data>' });
 
   const system = parts.join('');
   return {
