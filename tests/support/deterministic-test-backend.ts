@@ -29,7 +29,10 @@ export class DeterministicTestBackend implements ChatBackend {
       return this.#stream((this.jsonAnswer ?? (wantsSummary ? countedSummary : firstUserTurnAsMemory))(messages), { ...options, maxTokens: Infinity });
     }
     const system = messages.find((m) => m.role === 'system')?.content ?? '';
-    const pieces = [...system.matchAll(/<user-data (\w+)="([^"]*)"/g)].map((match) => `${match[1] ?? ''}:${match[2] ?? ''}`);
+    const pieces = [
+      ...[...system.matchAll(/<user-data (\w+)="([^"]*)"/g)].map((match) => `${match[1] ?? ''}:${match[2] ?? ''}`),
+      ...[...system.matchAll(/^\[([^ \]]+)[^\]]*\]/gm)].map((match) => `event:${match[1] ?? ''}`),
+    ];
     const question = messages.at(-1)?.content ?? '';
     return this.#stream(`Seen ${pieces.join(' ')} for ${question}`, options);
   }
