@@ -30,6 +30,13 @@ export interface ComposeInput {
   preferences?: Readonly<Record<string, string>>;
   pinnedMemories?: readonly { id: string; text: string }[];
   summary?: { text: string };
+  /**
+   * Cold-start defaults from coarser levels (a persona the host assigned, global defaults), each with the share the
+   * granularity mix gave it; keys the user set themselves are left out.
+   */
+  priors?: readonly { id: string; label: string; weight: number; preferences: Readonly<Record<string, string>> }[];
+  /** How the levels were mixed, in words ("70% you, 25% persona 'home cook', 5% global"), for the priors' heading. */
+  priorsMix?: string;
   /** Retrieved from the user's history, most relevant first. */
   evidence?: readonly ComposerEvidence[];
   /** The host's own instructions, placed first (default: DEFAULT_INSTRUCTIONS). */
@@ -55,7 +62,7 @@ export interface ComposeBudget {
   conversationShare?: number;
 }
 
-export type ProvenanceKind = 'preference' | 'memory' | 'summary' | 'event';
+export type ProvenanceKind = 'preference' | 'memory' | 'summary' | 'prior' | 'event';
 
 export interface ProvenanceItem {
   kind: ProvenanceKind;
@@ -244,6 +251,19 @@ export function composePrompt(input: ComposeInput, budget: ComposeBudget): Compo
   if (input.summary?.text) {
     section('A summary of the user:', [{ kind: 'summary', id: 'summary', text: input.summary.text, render: (text: string) => quote({ summary: 'profile' }, text) }]);
   }
+
+  const own = new Set(Object.keys(input.preferences ?? {}));
+  const priorPieces = (input.priors ?? []).flatMap((prior) =>
+    Object.entries(prior.preferences)
+      .filter(([key]) => !own.has(key))
+      .map(([key, value]) => ({
+        kind: 'prior' as const,
+        id: `${prior.id}:${key}`,
+        text: value,
+        render: (text: string) => quote({ prior: prior.label, weight: prior.weight.toFixed(2), preference: key }, text),
+      })),
+  );
+  section(`Defaults for people like this user, not set by them (weigh them by their share${input.priorsMix ? `: ${input.priorsMix}` : ''}):`, priorPieces);
 
   // Evidence: skip what repeats the conversation or an earlier piece; long texts are cut to the relevant length.
   const seen = new Set(turns.map((turn) => normalized(turn.content)));

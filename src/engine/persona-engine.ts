@@ -19,6 +19,7 @@ import { ProfileSummarizer, type SummaryReport } from './profile-summarizer';
 import { updateInsights, type ProfileInsights } from './profile-insights';
 import type { Embedder } from '../embed/embedder';
 import type { Feedback, FeedbackSignal } from '../core/feedback';
+import { describeWeights, granularityWeights, type PersonaDefinition } from '../core/granularity';
 
 export interface ChatOptions {
   onToken?: (piece: string) => void;
@@ -67,6 +68,19 @@ export interface PersonaEngineOptions {
    * evidence of each prompt (learnt again from the feedback records at start, so it never outlives its data).
    */
   embedder?: Embedder;
+  /**
+   * Granularity: host-defined personas and global defaults (preference key → value) mixed in as cold-start priors,
+   * weighted by shrinkage n / (n + k) on how many events the engine knows of this user (k default 10). `personaId`
+   * names the visitor's persona (e.g. from the host site's section); without it the global defaults apply.
+   */
+  priors?: {
+    personas?: readonly PersonaDefinition<Readonly<Record<string, string>>>[];
+    personaId?: string;
+    global?: Readonly<Record<string, string>>;
+    k?: number;
+    /** Levels below this share are left out of prompts (default 0.1). */
+    minWeight?: number;
+  };
 }
 
 export interface EngineStatus {
@@ -94,6 +108,7 @@ export class PersonaEngine {
   readonly #learningReady: Promise<void>;
   readonly #stopFeed: () => void;
   readonly #embedderModel: string | undefined;
+  readonly #priors: PersonaEngineOptions['priors'];
   readonly #extractEvery: number;
   readonly #extractAfterMs: number;
   #turnsSinceExtraction = 0;
@@ -111,6 +126,7 @@ export class PersonaEngine {
     this.#extractor = new MemoryExtractor(this.store, options.extraction);
     this.#summarizer = new ProfileSummarizer(this.store);
     this.#embedderModel = options.embedder?.model;
+    this.#priors = options.priors;
     this.#learning = options.embedder ? new PreferenceLearning(this.store, options.embedder) : undefined;
     this.#learningReady = (this.#learning?.rebuild() ?? Promise.resolve()).catch((error: unknown) => {
       console.warn('Persona: the preference model could not be learnt from stored feedback', error);
@@ -244,8 +260,10 @@ export class PersonaEngine {
       ...(event.role ? { role: event.role } : {}),
     }));
     const backend = this.#backend;
+    const priors = await this.#priorsFor();
     const input = {
       conversation,
+      ...priors,
       preferences: Object.fromEntries(Object.entries(profile.preferences).map(([key, preference]) => [key, preference.value])),
       pinnedMemories: pinned.map((memory) => ({ id: memory.id, text: memory.text })),
       ...(profile.summary ? { summary: { text: profile.summary.text } } : {}),
@@ -305,6 +323,32 @@ export class PersonaEngine {
     }
     this.#scheduleExtraction();
     return { ...result, id: ids.answer, questionId: ids.question, prompt: composed.messages, provenance: composed.provenance, retrieved };
+  }
+
+  /** The persona and global defaults, with their shares for this user, for the composer (none without priors). */
+  async #priorsFor(): Promise<{ priors?: { id: string; label: string; weight: number; preferences: Readonly<Record<string, string>> }[]; priorsMix?: string }> {
+    const config = this.#priors;
+    if (!config?.personas?.length && !config?.global) return {};
+    const n = await this.store.events.count();
+    const { weights } = granularityWeights(
+      {
+        user: { n, value: {} },
+        ...(config.personas ? { personas: config.personas } : {}),
+        ...(config.personaId ? { personaId: config.personaId } : {}),
+        ...(config.global ? { global: config.global } : {}),
+      },
+      config.k === undefined ? {} : { k: config.k },
+    );
+    const minWeight = config.minWeight ?? 0.1;
+    const priors = weights
+      .filter((w) => w.level !== 'user' && w.weight >= minWeight)
+      .map((w) => ({
+        id: w.level === 'global' ? 'global' : `persona:${w.id}`,
+        label: w.label,
+        weight: w.weight,
+        preferences: (w.level === 'global' ? config.global : config.personas?.find((p) => p.id === w.id)?.prior) ?? {},
+      }));
+    return { priors, priorsMix: describeWeights(weights) };
   }
 
   #scheduleExtraction(): void {

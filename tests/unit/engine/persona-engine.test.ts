@@ -136,3 +136,27 @@ test('the summary goes into the next prompt', async () => {
   const answer = await engine.chat([{ role: 'user', content: 'Hello' }]);
   expect(answer.provenance.map((p) => p.kind)).toContain('summary');
 });
+
+test('granularity: a new user gets the assigned persona\'s and global defaults as weighted priors; their own settings win; priors fade as history grows', async () => {
+  const fresh = await PersonaStore.open({ name: uniqueName('priors') });
+  const priors = {
+    personas: [{ id: 'home-cook', label: 'home cook', prior: { diet: 'omnivore', skill: 'beginner' } }],
+    personaId: 'home-cook',
+    global: { units: 'metric' },
+  };
+  const cold = new PersonaEngine({ store: fresh, retrieval: await HistoryRetrieval.open(fresh), backend, priors });
+  await fresh.profile.setPreference('diet', 'vegan');
+  const first = await cold.compose([{ role: 'user', content: 'A recipe idea?' }]);
+  const cited = first.composed.provenance.map((p) => `${p.kind}:${p.id}`);
+  expect(cited).toEqual(expect.arrayContaining(['preference:diet', 'prior:persona:home-cook:skill', 'prior:global:units']));
+  // The user's own diet wins: the persona's default for it is left out.
+  expect(cited).not.toContain('prior:persona:home-cook:diet');
+  expect(first.composed.system).toMatch(/Defaults for people like this user.*persona 'home cook'/);
+
+  await fresh.record(Array.from({ length: 200 }, (_, i) => ({ kind: 'note' as const, text: `note number ${i}` })));
+  const later = await cold.compose([{ role: 'user', content: 'A recipe idea?' }]);
+  expect(later.composed.provenance.some((p) => p.kind === 'prior')).toBe(false);
+  cold.stop();
+  cold.retrieval.close();
+  fresh.close();
+});
