@@ -18,7 +18,7 @@ import type { EventQuery, RangeDeletion } from '../store/events';
 import type { MemoryPatch, MemoryQuery } from '../store/memories';
 import { PersonaStore } from '../store/persona-store';
 import { HistoryIntelligence, type IntelligenceStatus } from './history-intelligence';
-import { PersonaEngine, type ChatOptions, type EngineStatus } from './persona-engine';
+import { PersonaEngine, type ChatOptions, type EngineStatus, type PersonaEngineOptions } from './persona-engine';
 
 export interface EngineOpenOptions {
   /** The user's database (default 'persona'). */
@@ -27,6 +27,8 @@ export interface EngineOpenOptions {
   modelChannel?: string;
   /** Which runtime runs the model when this tab leads (default 'wllama'; see chooseBackend for the device's best). */
   runtime?: BackendKind;
+  /** Persona and global defaults for cold start (see PersonaEngineOptions.priors). */
+  priors?: PersonaEngineOptions['priors'];
 }
 
 /** What the engine reports to the page: its own status and the embedder's. */
@@ -50,7 +52,7 @@ export class EngineHost {
     installNamedErrorTransfer();
   }
 
-  async open({ name, modelChannel, runtime = 'wllama' }: EngineOpenOptions = {}): Promise<HostStatus> {
+  async open({ name, modelChannel, runtime = 'wllama', priors }: EngineOpenOptions = {}): Promise<HostStatus> {
     const createLocal = this.runtimes[runtime];
     if (!createLocal) throw new InvalidInputError('runtime', `${runtime} is not available in this build`);
     const store = await PersonaStore.open(name ? { name } : {});
@@ -68,7 +70,7 @@ export class EngineHost {
     this.#store = store;
     this.#intelligence = intelligence;
     const embedder = intelligence.embedder;
-    this.#engine = new PersonaEngine({ store, retrieval, backend: this.#backend, ...(embedder ? { embedder } : {}) });
+    this.#engine = new PersonaEngine({ store, retrieval, backend: this.#backend, ...(embedder ? { embedder } : {}), ...(priors ? { priors } : {}) });
     this.#engine.subscribe(() => {
       this.#emit();
     });
