@@ -86,3 +86,8 @@ export interface ChatBackend {
 }
 
 export const DEFAULT_MAX_TOKENS = 256;
+
+/** What a call whose signal was aborted before it started returns: nothing generated. */
+export function notStarted(): ChatResult {
+  return { text: '', finishReason: 'abort', usage: { promptTokens: 0, completionTokens: 0 } };
+}

@@ -3,7 +3,7 @@
 // so load() only makes sure it is ready, reporting the browser's download progress. Each call builds a session from
 // the conversation so far and prompts the last message; sessions are destroyed after use.
 import { GenerationError, ModelLoadError, ModelNotLoadedError } from '../core/errors';
-import type { ChatBackend, ChatMessage, ChatResult, GenerateOptions, LoadOptions } from './chat-backend';
+import { notStarted, type ChatBackend, type ChatMessage, type ChatResult, type GenerateOptions, type LoadOptions } from './chat-backend';
 import type { ModelSpec } from './model-spec';
 
 /** The part of the Prompt API Persona uses (Chrome 138+). */
@@ -105,7 +105,7 @@ export class PromptApiBackend implements ChatBackend {
 
   async #prompt(initialPrompts: { role: ChatMessage['role']; content: string }[], input: string, options: GenerateOptions): Promise<ChatResult> {
     const { signal, onToken } = options;
-    if (signal?.aborted) return { text: '', finishReason: 'abort', usage: { promptTokens: 0, completionTokens: 0 } };
+    if (signal?.aborted) return notStarted();
     const session = await this.#session(initialPrompts, options);
     const maxChars = (options.maxTokens ?? Infinity) * 4;
     let text = '';

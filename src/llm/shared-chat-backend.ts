@@ -6,7 +6,7 @@
 // Calls that were running in the closed tab fail with a GenerationError saying so; later calls work as before.
 import { GenerationError } from '../core/errors';
 import { cloneError, reviveError, type ClonedError } from '../platform/error-cloning';
-import type { BackendKind, ChatBackend, ChatMessage, ChatResult, GenerateOptions, LoadOptions, ModelLoadProgress } from './chat-backend';
+import { notStarted, type BackendKind, type ChatBackend, type ChatMessage, type ChatResult, type GenerateOptions, type LoadOptions, type ModelLoadProgress } from './chat-backend';
 import type { ModelSpec } from './model-spec';
 
 type Method = 'load' | 'chat' | 'complete' | 'countTokens' | 'countChatTokens' | 'unload';
@@ -89,12 +89,14 @@ export class SharedChatBackend implements ChatBackend {
   }
 
   async chat(messages: readonly ChatMessage[], options: GenerateOptions = {}): Promise<ChatResult> {
+    if (options.signal?.aborted) return notStarted();
     const { signal, onToken, ...request } = options;
     const plain = messages.map(({ role, content }) => ({ role, content }));
     return (await this.#call('chat', [plain, request], { ...(signal ? { signal } : {}), ...(onToken ? { onToken } : {}) })) as ChatResult;
   }
 
   async complete(prompt: string, options: GenerateOptions = {}): Promise<ChatResult> {
+    if (options.signal?.aborted) return notStarted();
     const { signal, onToken, ...request } = options;
     return (await this.#call('complete', [prompt, request], { ...(signal ? { signal } : {}), ...(onToken ? { onToken } : {}) })) as ChatResult;
   }

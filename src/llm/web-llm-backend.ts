@@ -7,7 +7,7 @@
 import type { AppConfig, WebWorkerMLCEngine } from '@mlc-ai/web-llm';
 import { GenerationError, ModelDownloadError, ModelLoadError, ModelNotLoadedError, ModelUnsupportedError, WebGPUUnavailableError } from '../core/errors';
 import { AnswerStream, type OpenAiStyleChunk } from './answer-stream';
-import { DEFAULT_MAX_TOKENS, type ChatBackend, type ChatMessage, type ChatResult, type GenerateOptions, type LoadOptions } from './chat-backend';
+import { DEFAULT_MAX_TOKENS, notStarted, type ChatBackend, type ChatMessage, type ChatResult, type GenerateOptions, type LoadOptions } from './chat-backend';
 import { DEFAULT_CONTEXT_SIZE, type MlcSource, type ModelSpec } from './model-spec';
 import { purgeModelCache } from './web-llm-cache';
 
@@ -178,7 +178,7 @@ export class WebLlmBackend implements ChatBackend {
   async #stream(options: GenerateOptions, start: (common: Record<string, unknown> & { stream: true }) => Promise<AsyncIterable<OpenAiStyleChunk>>): Promise<ChatResult> {
     const engine = this.#require();
     const { signal, onToken } = options;
-    if (signal?.aborted) return { text: '', finishReason: 'abort', usage: { promptTokens: 0, completionTokens: 0 } };
+    if (signal?.aborted) return notStarted();
     const common = {
       stream: true as const,
       stream_options: { include_usage: true },

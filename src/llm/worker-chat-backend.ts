@@ -4,7 +4,7 @@ import { proxy, wrap, type Remote } from 'comlink';
 import { remoteJob } from '../platform/cancellable-jobs';
 import { installNamedErrorTransfer } from '../platform/named-error-transfer';
 import { workerCrash } from '../platform/worker-crash';
-import type { BackendKind, ChatBackend, ChatMessage, ChatResult, GenerateOptions, LoadOptions } from './chat-backend';
+import { notStarted, type BackendKind, type ChatBackend, type ChatMessage, type ChatResult, type GenerateOptions, type LoadOptions } from './chat-backend';
 import type { ChatBackendHost, GenerateRequest } from './chat-backend-host';
 import type { ModelSpec } from './model-spec';
 
@@ -45,12 +45,15 @@ export class WorkerChatBackend implements ChatBackend {
   }
 
   chat(messages: readonly ChatMessage[], options: GenerateOptions = {}): Promise<ChatResult> {
+    // Already aborted: the worker would start before the cancellation reached it.
+    if (options.signal?.aborted) return Promise.resolve(notStarted());
     const { onToken } = options;
     const plain = messages.map(({ role, content }) => ({ role, content }));
     return this.#call(options.signal, (jobId) => this.host.chat(jobId, plain, request(options), onToken ? proxy(onToken) : undefined));
   }
 
   complete(prompt: string, options: GenerateOptions = {}): Promise<ChatResult> {
+    if (options.signal?.aborted) return Promise.resolve(notStarted());
     const { onToken } = options;
     return this.#call(options.signal, (jobId) => this.host.complete(jobId, prompt, request(options), onToken ? proxy(onToken) : undefined));
   }

@@ -67,15 +67,19 @@ test('cancel keeps the partial file, and the next download resumes from it with 
 });
 
 test('a connection cut mid-file is resumed automatically, each try from the bytes already on the device', async () => {
-  // The server cuts every connection after 500,000 bytes: three connections bring the 1,185,376.
+  // The server cuts every connection after 500,000 bytes: it takes three connections or more to bring 1,185,376.
   const seen: DownloadProgress[] = [];
   const file = await cache.download(modelUrl('?cut=500000'), { key: 'stories', onProgress: (p) => seen.push(p) });
   expect(await sha256(file)).toBe(SHA256);
+  // At least three connections (the body can break a little before the server's cut), each resuming where the
+  // bytes on the device end, never more than 500,000 further on.
   const starts = [...new Set(seen.map((p) => p.resumedFrom))];
-  expect(starts).toHaveLength(3);
+  expect(starts.length).toBeGreaterThanOrEqual(3);
   expect(starts[0]).toBe(0);
-  expect(starts[1]).toBeGreaterThan(0);
-  expect(starts[1]).toBeLessThanOrEqual(500_000);
+  starts.slice(1).forEach((start, i) => {
+    expect(start).toBeGreaterThan(starts[i] as number);
+    expect(start - (starts[i] as number)).toBeLessThanOrEqual(500_000);
+  });
 });
 
 test('with retries off, a cut is a named error that keeps the partial file; the next download resumes and completes', async () => {
