@@ -15,7 +15,6 @@
 // terms are summed in sorted order), so an index built incrementally scores exactly like one built afresh.
 import { SegmentIntegrityError } from './errors';
 import { postingsProblem, type PostingsPayload } from './postings';
-import { TopK } from './top-k';
 
 export interface Bm25Options {
   /** Term-frequency saturation; 1.2 is the usual default. */
@@ -75,6 +74,12 @@ export const DEFAULT_B = 0.3;
 
 /** Frequencies are stored in 16 bits, as in a postings payload, so loading and adding agree exactly. */
 const MAX_STORED_FREQUENCY = 0xffff;
+
+/**
+ * What a dead slot's length reads: past any norm table, so the search's hot loop sends it to the path that checks
+ * liveness and needs no read of the live flags for live documents.
+ */
+const DEAD_LENGTH = 0xffff_ffff;
 
 const NO_SLOTS = new Uint32Array(0);
 const NO_FREQS = new Uint16Array(0);
@@ -177,11 +182,31 @@ export class Bm25Index {
   #totalLength = 0;
 
   // Query scratch, reused so a search allocates nothing proportional to the corpus.
-  #scores = new Float64Array(0);
-  #touched = new Uint32Array(0);
+  /**
+   * A query's scores are kept compact, in the order documents are first touched: #position[slot] is the 1-based
+   * position of the slot's score in #scores (0: not touched yet) and #touched[position] the slot. Scoring then makes
+   * one random access per posting into a Uint32 array half the size of a Float64 one, and ranking reads the scores
+   * in sequence instead of at random.
+   */
+  #position = new Uint32Array(0);
+  #scores = new Float64Array(1);
+  #touched = new Uint32Array(1);
   /** A group's summed tf per slot and the slots it touched (zeroed again after each group). */
   #groupTf = new Uint32Array(0);
   #groupSlots = new Uint32Array(0);
+  /** The best slots of a query, as a heap and then sorted (see #best). */
+  #heap = new Uint32Array(0);
+  #heapScores = new Float64Array(0);
+  /**
+   * k1 × (1 − b + b × |d| / avgdl) per document length |d| below its size, for the avgdl it was built for: the
+   * per-posting division then becomes a lookup. Same expression, so the same bits as computing it in place.
+   */
+  #normByLength = new Float64Array(0);
+  #normAverageLength = Number.NaN;
+  /** See #onceTable: reused for each long term of a query. */
+  #once = new Float64Array(0);
+  /** The longest document length ever set (an upper bound: it never shrinks), which sizes #normByLength. */
+  #maxLength = 0;
 
   constructor(options: Bm25Options = {}) {
     this.k1 = options.k1 ?? 1.2;
@@ -276,10 +301,12 @@ export class Bm25Index {
     const groups = this.#queryGroups(queryTerms);
     if (limit === 0 || groups.length === 0) return [];
 
-    if (this.#scores.length < this.#slotCount) {
-      this.#scores = new Float64Array(this.#slotCount);
-      this.#touched = new Uint32Array(this.#slotCount);
+    if (this.#position.length < this.#slotCount) {
+      this.#position = new Uint32Array(this.#slotCount);
+      this.#scores = new Float64Array(this.#slotCount + 1);
+      this.#touched = new Uint32Array(this.#slotCount + 1);
     }
+    const position = this.#position;
     const scores = this.#scores;
     const touched = this.#touched;
     const live = this.#live;
@@ -287,37 +314,75 @@ export class Bm25Index {
     const documents = this.#liveCount;
     const averageLength = this.#totalLength / documents;
     const { k1, b } = this;
+    const k1Plus1 = k1 + 1;
+    const normByLength = this.#norms(averageLength);
+    const tabled = normByLength.length;
     let touchedCount = 0;
-    const add = (slot: number, tf: number, idf: number): void => {
-      const norm = k1 * (1 - b + (b * (lengths[slot] as number)) / averageLength);
-      // Every contribution is > 0 (idf > 0, tf ≥ 1), so a zero score means "not touched yet".
-      if (scores[slot] === 0) touched[touchedCount++] = slot;
-      scores[slot] = (scores[slot] as number) + (idf * tf * (k1 + 1)) / (tf + norm);
-    };
     try {
       for (const { lists } of [...groups].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))) {
         if (lists.length > 1) {
-          this.#scoreGroup(lists, documents, add);
+          touchedCount = this.#scoreGroup(lists, documents, averageLength, normByLength, touchedCount);
           continue;
         }
-        // The common case, written out rather than through `add`: this loop is the whole cost of a query.
+        // The common case, written out: this loop is the whole cost of a query. Every contribution is > 0 (idf > 0,
+        // tf ≥ 1), so a zero score means "not touched yet".
         const list = lists[0] as PostingList;
         const df = list.live;
         const idf = Math.log(1 + (documents - df + 0.5) / (df + 0.5));
         const { slots, freqs } = list;
-        for (let i = 0; i < list.length; i++) {
+        const length = list.length;
+        const once = this.#onceTable(idf, normByLength, length);
+        for (let i = 0; i < length; i++) {
           const slot = slots[i] as number;
-          if (live[slot] === 0) continue;
+          const dl = lengths[slot] as number;
           const tf = freqs[i] as number;
-          const norm = k1 * (1 - b + (b * (lengths[slot] as number)) / averageLength);
-          if (scores[slot] === 0) touched[touchedCount++] = slot;
-          scores[slot] = (scores[slot] as number) + (idf * tf * (k1 + 1)) / (tf + norm);
+          let contribution: number;
+          // A dead slot's length reads DEAD_LENGTH (see #removeSlot), past the table: liveness is checked only there.
+          if (dl < tabled) contribution = tf === 1 && once ? (once[dl] as number) : (idf * tf * k1Plus1) / (tf + (normByLength[dl] as number));
+          else if (live[slot] === 0) continue;
+          else contribution = (idf * tf * k1Plus1) / (tf + k1 * (1 - b + (b * dl) / averageLength));
+          const at = position[slot] as number;
+          if (at === 0) {
+            // 0 + contribution is exactly contribution: the same bits as accumulating from zero.
+            position[slot] = ++touchedCount;
+            touched[touchedCount] = slot;
+            scores[touchedCount] = contribution;
+          } else scores[at] = (scores[at] as number) + contribution;
         }
       }
-      return this.#best(touched.subarray(0, touchedCount), limit, groups, options.filter);
+      return this.#best(touchedCount, limit, groups, options.filter);
     } finally {
-      for (let i = 0; i < touchedCount; i++) scores[touched[i] as number] = 0;
+      for (let at = 1; at <= touchedCount; at++) position[touched[at] as number] = 0;
     }
+  }
+
+  /**
+   * A term's contribution at tf 1 per document length, over the norm table, computed by the very expression the
+   * loops use (so the same bits), when the term has more postings than the table has lengths; else undefined, and
+   * the loops divide in place. Most postings have tf 1, so a long list's loop mostly reads instead of dividing.
+   */
+  #onceTable(idf: number, normByLength: Float64Array, postings: number): Float64Array | undefined {
+    const size = normByLength.length;
+    if (postings <= size) return undefined;
+    if (this.#once.length < size) this.#once = new Float64Array(size);
+    const once = this.#once;
+    const tf = 1;
+    const k1Plus1 = this.k1 + 1;
+    for (let dl = 0; dl < size; dl++) once[dl] = (idf * tf * k1Plus1) / (tf + (normByLength[dl] as number));
+    return once;
+  }
+
+  /** The norm table for `averageLength` (see #normByLength), rebuilt only when avgdl or the longest length changed. */
+  #norms(averageLength: number): Float64Array {
+    // Lengths past the table (rare: documents are capped at MAX_TOKENS_PER_TEXT terms) are computed in place.
+    const size = Math.min(this.#maxLength + 1, 4_096);
+    if (averageLength === this.#normAverageLength && this.#normByLength.length === size) return this.#normByLength;
+    if (this.#normByLength.length !== size) this.#normByLength = new Float64Array(size);
+    const { k1, b } = this;
+    const table = this.#normByLength;
+    for (let dl = 0; dl < size; dl++) table[dl] = k1 * (1 - b + (b * dl) / averageLength);
+    this.#normAverageLength = averageLength;
+    return table;
   }
 
   /**
@@ -335,8 +400,11 @@ export class Bm25Index {
     return [...byKey.values()];
   }
 
-  /** A group's tf per document and its df (documents holding any member), then one contribution per document. */
-  #scoreGroup(lists: readonly PostingList[], documents: number, add: (slot: number, tf: number, idf: number) => void): void {
+  /**
+   * A group's tf per document and its df (documents holding any member), then one contribution per document, added
+   * as the single-term loop adds it. Returns the new count of touched slots.
+   */
+  #scoreGroup(lists: readonly PostingList[], documents: number, averageLength: number, normByLength: Float64Array, touchedCount: number): number {
     if (this.#groupTf.length < this.#slotCount) {
       this.#groupTf = new Uint32Array(this.#slotCount);
       this.#groupSlots = new Uint32Array(this.#slotCount);
@@ -346,22 +414,43 @@ export class Bm25Index {
     const live = this.#live;
     let df = 0;
     for (const list of lists) {
-      for (let i = 0; i < list.length; i++) {
-        const slot = list.slots[i] as number;
+      const { slots: listSlots, freqs } = list;
+      const length = list.length;
+      for (let i = 0; i < length; i++) {
+        const slot = listSlots[i] as number;
         if (live[slot] === 0) continue;
-        if (tf[slot] === 0) slots[df++] = slot;
-        tf[slot] = (tf[slot] as number) + (list.freqs[i] as number);
+        const before = tf[slot] as number;
+        if (before === 0) slots[df++] = slot;
+        tf[slot] = before + (freqs[i] as number);
       }
     }
     const idf = Math.log(1 + (documents - df + 0.5) / (df + 0.5));
+    const { k1, b } = this;
+    const k1Plus1 = k1 + 1;
+    const tabled = normByLength.length;
+    const position = this.#position;
+    const scores = this.#scores;
+    const touched = this.#touched;
+    const lengths = this.#lengths;
+    const once = this.#onceTable(idf, normByLength, df);
     // Each document gets one contribution, so the order they are visited in does not change any score.
     for (let i = 0; i < df; i++) {
       const slot = slots[i] as number;
-      add(slot, tf[slot] as number, idf);
+      const docTf = tf[slot] as number;
       tf[slot] = 0;
+      const dl = lengths[slot] as number;
+      let contribution: number;
+      if (dl < tabled) contribution = docTf === 1 && once ? (once[dl] as number) : (idf * docTf * k1Plus1) / (docTf + (normByLength[dl] as number));
+      else contribution = (idf * docTf * k1Plus1) / (docTf + k1 * (1 - b + (b * dl) / averageLength));
+      const at = position[slot] as number;
+      if (at === 0) {
+        position[slot] = ++touchedCount;
+        touched[touchedCount] = slot;
+        scores[touchedCount] = contribution;
+      } else scores[at] = (scores[at] as number) + contribution;
     }
+    return touchedCount;
   }
-
 
   /** Drops dead slots and unused terms now, renumbering slots densely (also runs by itself as documents die). */
   compact(): void {
@@ -425,26 +514,121 @@ export class Bm25Index {
     return list.live > 0 ? list : undefined;
   }
 
-  #best(candidates: Uint32Array, limit: number, groups: readonly { members: string[]; lists: PostingList[] }[], filter?: (id: string) => boolean): Bm25Hit[] {
+  /**
+   * The best `limit` of the touched slots, best first (equal scores: the smaller id first). A bounded min-heap of
+   * slots whose root is the worst kept, written out here rather than through TopK: a query touches thousands of
+   * documents and BM25 scores tie often (same term, same tf, same length), so most candidates are decided by an inline
+   * comparison with the root instead of a comparator call.
+   */
+  #best(count: number, limit: number, groups: readonly { members: string[]; lists: PostingList[] }[], filter?: (id: string) => boolean): Bm25Hit[] {
     const scores = this.#scores;
+    const touched = this.#touched;
     const ids = this.#ids;
-    const heap = new TopK<number>(limit, (a, c) => {
-      const byScore = (scores[a] as number) - (scores[c] as number);
-      if (byScore !== 0) return byScore;
-      const idA = ids[a] as string;
-      const idC = ids[c] as string;
-      // The smaller id ranks higher, so it is "greater" in heap order.
-      return idA < idC ? 1 : idA > idC ? -1 : 0;
-    });
-    for (const slot of candidates) {
-      if (filter && !filter(ids[slot] as string)) continue;
-      heap.push(slot);
+    if (this.#heap.length < limit) {
+      this.#heap = new Uint32Array(limit);
+      this.#heapScores = new Float64Array(limit);
     }
-    return heap.drain().map((slot) => ({
-      id: ids[slot] as string,
-      score: scores[slot] as number,
-      matchedTerms: [...new Set(groups.flatMap(({ members, lists }) => members.filter((_, i) => lists[i]?.contains(slot) === true)))],
-    }));
+    // The heap holds positions (see #position) and, beside them, their scores, so a comparison reads no score
+    // through a position; ids are compared only between equal scores. Written out, without a comparator function.
+    const heap = this.#heap;
+    const heapScores = this.#heapScores;
+    let size = 0;
+    let candidate = 1;
+    // Fill the heap with the first `limit` candidates the filter allows (append and sift up).
+    for (; size < limit && candidate <= count; candidate++) {
+      if (filter && !filter(ids[touched[candidate] as number] as string)) continue;
+      const score = scores[candidate] as number;
+      let at = size++;
+      while (at > 0) {
+        const parentAt = (at - 1) >> 1;
+        const parentScore = heapScores[parentAt] as number;
+        // Stop when the candidate does not rank below its parent.
+        if (score > parentScore || (score === parentScore && (ids[touched[candidate] as number] as string) < (ids[touched[heap[parentAt] as number] as number] as string))) break;
+        heap[at] = heap[parentAt] as number;
+        heapScores[at] = parentScore;
+        at = parentAt;
+      }
+      heap[at] = candidate;
+      heapScores[at] = score;
+    }
+    // Then most candidates score under the worst kept, a local here: rejected by one comparison.
+    let worstScore = size > 0 ? (heapScores[0] as number) : Number.POSITIVE_INFINITY;
+    for (; candidate <= count; candidate++) {
+      const score = scores[candidate] as number;
+      if (score < worstScore) continue;
+      if (score === worstScore && (ids[touched[candidate] as number] as string) > (ids[touched[heap[0] as number] as number] as string)) continue;
+      if (filter && !filter(ids[touched[candidate] as number] as string)) continue;
+      // Replace the root and sift it down: at each level the child that ranks lower moves up while it ranks below
+      // the candidate.
+      let at = 0;
+      const half = size >> 1;
+      while (at < half) {
+        let child = 2 * at + 1;
+        let childScore = heapScores[child] as number;
+        const right = child + 1;
+        if (right < size) {
+          const rightScore = heapScores[right] as number;
+          if (rightScore < childScore || (rightScore === childScore && (ids[touched[heap[right] as number] as number] as string) > (ids[touched[heap[child] as number] as number] as string))) {
+            child = right;
+            childScore = rightScore;
+          }
+        }
+        if (childScore > score || (childScore === score && (ids[touched[heap[child] as number] as number] as string) < (ids[touched[candidate] as number] as string))) break;
+        heap[at] = heap[child] as number;
+        heapScores[at] = childScore;
+        at = child;
+      }
+      heap[at] = candidate;
+      heapScores[at] = score;
+      worstScore = heapScores[0] as number;
+    }
+    // Best first: at most `limit` (50 for a hybrid query) positions, sorted by insertion.
+    for (let i = 1; i < size; i++) {
+      const position = heap[i] as number;
+      const score = heapScores[i] as number;
+      let j = i - 1;
+      for (; j >= 0; j--) {
+        const otherScore = heapScores[j] as number;
+        // Stop at the first that ranks above: a higher score, or an equal score and a smaller id.
+        if (otherScore > score || (otherScore === score && (ids[touched[heap[j] as number] as number] as string) < (ids[touched[position] as number] as string))) break;
+        heap[j + 1] = heap[j] as number;
+        heapScores[j + 1] = otherScore;
+      }
+      heap[j + 1] = position;
+      heapScores[j + 1] = score;
+    }
+    // The query's members in query order (groups in query order, members in group order) and their term numbers.
+    const members = groups.flatMap((group) => group.members);
+    const numbers = members.map((member) => this.#termNumber.get(member) as number);
+    const hits = new Array<Bm25Hit>(size);
+    for (let i = 0; i < size; i++) {
+      const at = heap[i] as number;
+      const slot = touched[at] as number;
+      hits[i] = { id: ids[slot] as string, score: scores[at] as number, matchedTerms: this.#matchedTerms(slot, members, numbers) };
+    }
+    return hits;
+  }
+
+  /**
+   * The distinct `members` (query order) that the live document in `slot` contains, read from its forward index
+   * (its own dozen or so term numbers) rather than by a binary search of each member's posting list: the two agree
+   * for a live slot, since every posting of it was written with its forward entry.
+   */
+  #matchedTerms(slot: number, members: readonly string[], numbers: readonly number[]): string[] {
+    const forward = this.#forward;
+    const end = this.#termStart[slot + 1] as number;
+    const found: string[] = [];
+    for (let m = 0; m < members.length; m++) {
+      const number = numbers[m] as number;
+      for (let i = this.#termStart[slot] as number; i < end; i++) {
+        if (forward[i] === number) {
+          const member = members[m] as string;
+          if (!found.includes(member)) found.push(member);
+          break;
+        }
+      }
+    }
+    return found;
   }
 
   #termNumberOf(term: string): number {
@@ -476,6 +660,7 @@ export class Bm25Index {
 
   #setLength(slot: number, length: number): void {
     this.#lengths[slot] = length;
+    if (length > this.#maxLength) this.#maxLength = length;
     this.#totalLength += length;
   }
 
@@ -485,6 +670,7 @@ export class Bm25Index {
     this.#liveCount--;
     this.#deadSlots++;
     this.#totalLength -= this.#lengths[slot] as number;
+    this.#lengths[slot] = DEAD_LENGTH;
     for (let i = this.#termStart[slot] as number; i < (this.#termStart[slot + 1] as number); i++) {
       (this.#lists[this.#forward[i] as number] as PostingList).live--;
     }

@@ -60,10 +60,19 @@ export type ScoreNormalization =
  */
 export function scoreFusion(
   lists: Readonly<Record<string, readonly RankedHit[]>>,
+  options: { weights?: Readonly<Record<string, number>>; normalization?: Readonly<Record<string, ScoreNormalization>> } = {},
+): FusedHit[] {
+  return sortHits(fuseScores(lists, options));
+}
+
+/** scoreFusion's hits in no particular order: for a caller that then ranks them itself (see bestHits). */
+export function fuseScores(
+  lists: Readonly<Record<string, readonly RankedHit[]>>,
   { weights = {}, normalization = {} }: { weights?: Readonly<Record<string, number>>; normalization?: Readonly<Record<string, ScoreNormalization>> } = {},
 ): FusedHit[] {
   const fused = new Map<string, FusedHit>();
-  for (const [name, hits] of Object.entries(lists)) {
+  for (const name of Object.keys(lists)) {
+    const hits = lists[name] as readonly RankedHit[];
     const weight = weights[name] ?? 1;
     let best = Number.NEGATIVE_INFINITY;
     let lowest = Number.POSITIVE_INFINITY;
@@ -71,28 +80,25 @@ export function scoreFusion(
       best = Math.max(best, hit.score);
       lowest = Math.min(lowest, hit.score);
     }
-    const normalized = normalizer(normalization[name] ?? 'max', best, lowest);
-    hits.forEach((hit, i) => {
-      const entry = fused.get(hit.id) ?? { id: hit.id, score: 0, parts: { lists: {}, fused: 0, recency: 1 } };
-      entry.parts.lists[name] = { score: hit.score, rank: i + 1 };
-      entry.parts.fused += weight * normalized(hit.score);
-      entry.score = entry.parts.fused;
-      fused.set(hit.id, entry);
-    });
-  }
-  return sortHits([...fused.values()]);
-}
-
-/**
- * Min-max: a list of one item, or of equal scores, normalises to 1 (each is the list's best). Max: scores at or below
- * zero carry no evidence and count 0.
- */
-function normalizer(kind: ScoreNormalization, best: number, lowest: number): (score: number) => number {
-  if (kind === 'min-max') {
+    // Min-max: a list of one item, or of equal scores, normalises to 1 (each is the list's best). Max: scores at or
+    // below zero carry no evidence and count 0. Written inline so the loop calls no closure per hit.
+    const minMax = (normalization[name] ?? 'max') === 'min-max';
     const range = best - lowest;
-    return range > 0 ? (score) => (score - lowest) / range : () => 1;
+    for (let i = 0; i < hits.length; i++) {
+      const hit = hits[i] as RankedHit;
+      const score = hit.score;
+      const normalized = minMax ? (range > 0 ? (score - lowest) / range : 1) : best > 0 ? Math.max(0, score) / best : 0;
+      let entry = fused.get(hit.id);
+      if (entry === undefined) {
+        entry = { id: hit.id, score: 0, parts: { lists: {}, fused: 0, recency: 1 } };
+        fused.set(hit.id, entry);
+      }
+      entry.parts.lists[name] = { score, rank: i + 1 };
+      entry.parts.fused += weight * normalized;
+      entry.score = entry.parts.fused;
+    }
   }
-  return best > 0 ? (score) => Math.max(0, score) / best : () => 0;
+  return [...fused.values()];
 }
 
 /** Halves an item's weight every `halfLifeMs` of age; the future counts as now. */
@@ -153,6 +159,29 @@ export function mmr(
     for (const candidate of pool) candidate.maxSimilarity = Math.max(candidate.maxSimilarity, similarity(candidate.hit.id, chosen.hit.id));
   }
   return picked;
+}
+
+/**
+ * The best `k` of `hits` in the order the fusions rank them (score, then id), sorted, without sorting the rest: a
+ * hybrid query fuses ~100 hits and keeps 10. The same hits, in the same order, as sorting all and taking `k`.
+ */
+export function bestHits(hits: readonly FusedHit[], k: number): FusedHit[] {
+  if (k >= hits.length) return sortHits([...hits]);
+  const best: FusedHit[] = [];
+  for (const hit of hits) {
+    const last = best[best.length - 1];
+    // Full and the hit ranks below the k-th kept: out, with one comparison.
+    if (best.length === k && last && (hit.score < last.score || (hit.score === last.score && hit.id > last.id))) continue;
+    let at = best.length === k ? k - 1 : best.length;
+    while (at > 0) {
+      const above = best[at - 1] as FusedHit;
+      if (above.score > hit.score || (above.score === hit.score && above.id < hit.id)) break;
+      best[at] = above;
+      at--;
+    }
+    best[at] = hit;
+  }
+  return best;
 }
 
 function sortHits(hits: FusedHit[]): FusedHit[] {

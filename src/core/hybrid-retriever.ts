@@ -3,7 +3,7 @@
 // Filters by kind, source and time apply inside both searches, and every hit carries the parts of its score (for the
 // "why this answer" view).
 import { Bm25Index, type QueryTerm } from './bm25';
-import { applyRecency, mmr, reciprocalRankFusion, scoreFusion, type FusedHit, type ScoreParts } from './fusion';
+import { applyRecency, bestHits, fuseScores, mmr, reciprocalRankFusion, type FusedHit, type ScoreParts } from './fusion';
 import type { EventFacets, EventKind } from './history-event';
 import { wordsTokenizer, type Tokenizer } from './tokenizer';
 import { VectorIndex } from './vector-index';
@@ -47,6 +47,8 @@ export interface RetrievalHit {
 }
 
 const DAY = 86_400_000;
+/** Words whose variants a retriever remembers at most: ~1,000 words of up to ~7 short forms, a few hundred kB. */
+const VARIANT_CACHE = 1_024;
 
 /**
  * Default list weights per fusion. Score fusion weighs the keyword list 0.7 and the dense list 0.3: chosen on two
@@ -63,6 +65,8 @@ export class HybridRetriever {
   readonly keyword: Bm25Index;
   #dense: VectorIndex | undefined;
   readonly #meta = new Map<string, DocumentMeta>();
+  /** See #variantsOf. */
+  readonly #variants = new Map<string, readonly string[]>();
 
   constructor(readonly tokenizer: Tokenizer = wordsTokenizer, keyword = new Bm25Index()) {
     this.keyword = keyword;
@@ -123,8 +127,9 @@ export class HybridRetriever {
     }
     const fusion = options.fusion ?? 'score';
     const weights = { keyword: options.weights?.keyword ?? DEFAULT_WEIGHTS[fusion].keyword, dense: options.weights?.dense ?? DEFAULT_WEIGHTS[fusion].dense };
+    // Score fusion's hits come unsorted: recency sorts them anyway, and bestHits below ranks only the few kept.
     let hits: FusedHit[] =
-      fusion === 'rrf' ? reciprocalRankFusion(lists, { weights }) : scoreFusion(lists, { weights, normalization: { keyword: 'max', dense: 'min-max' } });
+      fusion === 'rrf' ? reciprocalRankFusion(lists, { weights }) : fuseScores(lists, { weights, normalization: { keyword: 'max', dense: 'min-max' } });
     if (options.now !== undefined) {
       hits = applyRecency(hits, (id) => this.#meta.get(id)?.ts, {
         now: options.now,
@@ -134,7 +139,7 @@ export class HybridRetriever {
     }
     const lambda = options.mmrLambda ?? 0.7;
     const dense = this.#dense;
-    hits = lambda < 1 && dense ? mmr(hits.slice(0, depth), (a, b) => dense.similarity(a, b), { limit, lambda }) : hits.slice(0, limit);
+    hits = lambda < 1 && dense ? mmr(bestHits(hits, depth), (a, b) => dense.similarity(a, b), { limit, lambda }) : bestHits(hits, limit);
     return hits.map((hit) => ({ ...hit, parts: { ...hit.parts, matchedTerms: matched.get(hit.id) ?? [] } }));
   }
 
@@ -143,9 +148,24 @@ export class HybridRetriever {
     const terms = [...this.tokenizer.termFrequencies(text).keys()];
     if (!expand || !this.tokenizer.variants) return terms;
     return terms.map((term) => {
-      const present = (this.tokenizer.variants?.(term) ?? [term]).filter((variant) => variant === term || this.keyword.hasTerm(variant));
+      const present = this.#variantsOf(term).filter((variant) => variant === term || this.keyword.hasTerm(variant));
       return present.length > 1 ? present : term;
     });
+  }
+
+  /**
+   * The tokenizer's variants of a term, remembered: they depend on the word alone (never on the index), and
+   * generating them (every candidate form checked against the word's key) cost more than the rest of a query's
+   * term handling, while a user's queries keep reusing words. Bounded: forgotten wholesale past VARIANT_CACHE words.
+   */
+  #variantsOf(term: string): readonly string[] {
+    let variants = this.#variants.get(term);
+    if (variants === undefined) {
+      variants = this.tokenizer.variants?.(term) ?? [term];
+      if (this.#variants.size >= VARIANT_CACHE) this.#variants.clear();
+      this.#variants.set(term, variants);
+    }
+    return variants;
   }
 
   #filter(options: RetrieveOptions): ((id: string) => boolean) | undefined {

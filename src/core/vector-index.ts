@@ -84,6 +84,16 @@ export class VectorIndex {
   /** Per-query scratch, reused: the refinement's lookup tables, the candidates' int8 scores. */
   #table = new Int32Array(0);
   #scores = new Float64Array(0);
+  /** The heap that finds the re-rank's bar (see kthLargest). */
+  #selection = new Float64Array(0);
+  /** Candidate positions above the re-rank's bar, and at it. */
+  #chosen = new Int32Array(0);
+  #tied = new Int32Array(0);
+  /** The re-rank's kept hits (see Ranked) and the refinement's scores, sized to the largest `keep` asked for. */
+  #ranked: Ranked = { slots: new Int32Array(0), scores: new Float64Array(0), products: new Float64Array(0), size: 0, inverse: 1 };
+  #refined = new Float64Array(0);
+  /** The unit query, reused while the dimension is the same (always: it is fixed). */
+  #unit: Float32Array;
 
   constructor(
     readonly dim: number,
@@ -98,6 +108,7 @@ export class VectorIndex {
     this.#exactBudget = options.exactBudgetBytes ?? DEFAULT_EXACT_BUDGET;
     if (this.#exactBudget > 0) this.#exact = new Map();
     this.#residualStride = Math.ceil(dim / 16);
+    this.#unit = new Float32Array(dim);
   }
 
   /** Whether searches re-rank exactly from the index's own full-precision copies. */
@@ -188,7 +199,7 @@ export class VectorIndex {
     if (query.length !== this.dim) throw new InvalidInputError('query', `has ${query.length} dimensions; the index has ${this.dim}`);
     const limit = options.limit;
     if (limit < 1 || this.size === 0) return [];
-    const q = normalised(query);
+    const q = normaliseInto(query, this.#unit);
     const found = this.#prefilter(q, Math.max(limit, options.candidates ?? defaultCandidates(limit, this.size)), options.filter);
     const own = this.#exact;
     const exact = options.exact ?? (own ? (id: string) => own.get(id) : undefined);
@@ -271,7 +282,8 @@ export class VectorIndex {
     for (let d = 0; d < this.dim; d++) if ((q[d] as number) > 0) querySigns[d >>> 5] = ((querySigns[d >>> 5] as number) | (1 << (d & 31))) >>> 0;
     const count = this.#count;
     const excluded = this.dim + 1;
-    arena.hamming(count, excluded);
+    // #deleted counts the tombstones below #count (compaction clears them all), so 0 means every slot is live.
+    arena.hamming(count, excluded, this.#deleted === 0);
     const { distances, histogram } = arena;
     if (filter) {
       const ids = this.#ids;
@@ -307,32 +319,51 @@ export class VectorIndex {
     const { candidates, dots, scales } = arena;
     const ids = this.#ids;
     const size = Math.min(keep, n);
-    if (this.#scores.length < n) this.#scores = new Float64Array(Math.max(n, 2 * this.#scores.length));
+    if (this.#scores.length < n) {
+      const length = Math.max(n, 2 * this.#scores.length);
+      this.#scores = new Float64Array(length);
+      this.#selection = new Float64Array(length);
+      this.#tied = new Int32Array(length);
+    }
     const all = this.#scores;
     for (let i = 0; i < n; i++) all[i] = (dots[i] as number) * (scales[candidates[i] as number] as number);
-    // The size-th best score by selection (linear), then only the candidates at or above it are sorted.
-    const bar = size < n ? kthLargest(all.slice(0, n), size - 1) : Number.NEGATIVE_INFINITY;
-    const chosen: number[] = [];
-    const tied: number[] = [];
+    // The size-th best score, then only the candidates at or above it are sorted.
+    const bar = size < n ? kthLargest(all, n, size - 1, this.#selection) : Number.NEGATIVE_INFINITY;
+    const ranked = this.#rankedFor(size);
+    const chosen = this.#chosen;
+    const tied = this.#tied;
+    let above = 0;
+    let atBar = 0;
     for (let i = 0; i < n; i++) {
       const score = all[i] as number;
-      if (score > bar) chosen.push(i);
-      else if (score === bar) tied.push(i);
+      // At most size − 1 scores lie strictly above the size-th best, so `chosen` (size long) never overflows.
+      if (score > bar) chosen[above++] = i;
+      else if (score === bar) tied[atBar++] = i;
     }
     const byId = (x: number, y: number) => ((ids[candidates[x] as number] as string) < (ids[candidates[y] as number] as string) ? -1 : 1);
-    if (tied.length > size - chosen.length) tied.sort(byId);
-    for (let i = 0; chosen.length < size && i < tied.length; i++) chosen.push(tied[i] as number);
-    chosen.sort((x, y) => (all[y] as number) - (all[x] as number) || byId(x, y));
-    const slots = new Int32Array(size);
-    const scores = new Float64Array(size);
-    const products = new Float64Array(size);
-    chosen.forEach((i, rank) => {
+    if (atBar > size - above) tied.subarray(0, atBar).sort(byId);
+    for (let i = 0; above < size && i < atBar; i++) chosen[above++] = tied[i] as number;
+    sortPositions(chosen, above, all, candidates, ids);
+    const { slots, scores, products } = ranked;
+    for (let rank = 0; rank < above; rank++) {
+      const i = chosen[rank] as number;
       slots[rank] = candidates[i] as number;
       scores[rank] = all[i] as number;
       products[rank] = dots[i] as number;
-    });
-    const filled = chosen.length;
-    return { slots, scores, products, size: filled, inverse: 1 / multiplier };
+    }
+    ranked.size = above;
+    ranked.inverse = 1 / multiplier;
+    return ranked;
+  }
+
+  /** The reused Ranked scratch, with room for `size` hits; valid until the next search. */
+  #rankedFor(size: number): Ranked {
+    if (this.#ranked.slots.length < size) {
+      this.#ranked = { slots: new Int32Array(size), scores: new Float64Array(size), products: new Float64Array(size), size: 0, inverse: 1 };
+      this.#chosen = new Int32Array(size);
+      this.#refined = new Float64Array(size);
+    }
+    return this.#ranked;
   }
 
   #hits(ranked: Ranked): VectorHit[] {
@@ -362,10 +393,20 @@ export class VectorIndex {
     const { scales } = this.#arena;
     const ids = this.#ids;
     const stride = this.#residualStride;
-    const hits: { id: string; score: number; slot: number }[] = [];
+    const refined = this.#refined;
+    const residuals = this.#residuals;
+    // One read of each hit's residual row first, all independent, so their cache misses overlap; in the scoring loop
+    // below each row's miss would wait behind the previous row's arithmetic.
+    let touched = 0;
     for (let i = 0; i < ranked.size; i++) {
       const slot = ranked.slots[i] as number;
-      const block = this.#residuals[Math.floor(slot / RESIDUAL_BLOCK)] as Uint32Array;
+      touched += (residuals[Math.floor(slot / RESIDUAL_BLOCK)] as Uint32Array)[(slot % RESIDUAL_BLOCK) * stride] as number;
+    }
+    // Never true (a sum of unsigned words): it uses the reads, so the compiler cannot drop them as dead code.
+    if (touched < 0) return [];
+    for (let i = 0; i < ranked.size; i++) {
+      const slot = ranked.slots[i] as number;
+      const block = residuals[Math.floor(slot / RESIDUAL_BLOCK)] as Uint32Array;
       let sum = 0;
       for (let k = 0, p = (slot % RESIDUAL_BLOCK) * stride, t = 0; k < stride; k++, p++, t += 128) {
         const word = block[p] as number;
@@ -380,10 +421,20 @@ export class VectorIndex {
           (table[t + 112 + (word >>> 28)] as number);
       }
       const total = 8 * (ranked.products[i] as number) + sum;
-      hits.push({ id: ids[slot] as string, score: total * (scales[slot] as number) * 0.125 * ranked.inverse, slot });
+      refined[i] = total * (scales[slot] as number) * 0.125 * ranked.inverse;
     }
-    hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
-    return hits.slice(0, limit).map(({ id, score }) => ({ id, score }));
+    // Positions sorted by refined score, best first (equal scores by id); hit objects only for the `limit` returned.
+    const slots = ranked.slots;
+    const order = this.#chosen;
+    for (let i = 0; i < ranked.size; i++) order[i] = i;
+    sortPositions(order, ranked.size, refined, slots, ids);
+    const count = Math.min(limit, ranked.size);
+    const hits = new Array<VectorHit>(count);
+    for (let rank = 0; rank < count; rank++) {
+      const i = order[rank] as number;
+      hits[rank] = { id: ids[slots[i] as number] as string, score: refined[i] as number };
+    }
+    return hits;
   }
 
   #pairTable(): Int32Array {
@@ -418,32 +469,55 @@ interface Ranked {
   inverse: number;
 }
 
-/** The k-th largest value (k from 0) of `values`, which it reorders: quickselect, median of three. */
-function kthLargest(values: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  while (hi > lo) {
-    const mid = (lo + hi) >>> 1;
-    const a = values[lo] as number;
-    const b = values[mid] as number;
-    const c = values[hi] as number;
-    const pivot = a > b ? (b > c ? b : a > c ? c : a) : a > c ? a : b > c ? c : b;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while ((values[i] as number) > pivot) i++;
-      while ((values[j] as number) < pivot) j--;
-      if (i <= j) {
-        const t = values[i] as number;
-        values[i++] = values[j] as number;
-        values[j--] = t;
-      }
+/**
+ * Sorts positions[0..count) by score[position] descending, equal scores by the id of slotOf[position] ascending:
+ * the order every list of hits here is in. Insertion sort, inline: it sorts the ≤ ~100 hits of a search, where
+ * a comparator called through Array.prototype.sort cost more than the comparisons themselves.
+ */
+function sortPositions(positions: Int32Array, count: number, score: Float64Array, slotOf: Int32Array, ids: readonly (string | undefined)[]): void {
+  for (let i = 1; i < count; i++) {
+    const position = positions[i] as number;
+    const value = score[position] as number;
+    let j = i - 1;
+    while (j >= 0) {
+      const other = positions[j] as number;
+      const otherValue = score[other] as number;
+      // Stop at the first that ranks above: a higher score, or an equal score and a smaller id.
+      if (otherValue > value || (otherValue === value && (ids[slotOf[other] as number] as string) < (ids[slotOf[position] as number] as string))) break;
+      positions[j + 1] = other;
+      j--;
     }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return values[k] as number;
+    positions[j + 1] = position;
   }
-  return values[k] as number;
+}
+
+/**
+ * The k-th largest (k from 0) of values[0..n), k < n: a min-heap of the k + 1 largest seen so far, in `heap` (reused
+ * scratch, at least k + 1 long), whose root is the answer at the end. Most values are rejected by one comparison
+ * with the root, so it reads the values once and moves little, where a quickselect copied and reordered them all.
+ */
+function kthLargest(values: Float64Array, n: number, k: number, heap: Float64Array): number {
+  const size = k + 1;
+  for (let i = 0; i < size; i++) heap[i] = values[i] as number;
+  for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(heap, size, i, heap[i] as number);
+  for (let i = size; i < n; i++) {
+    const value = values[i] as number;
+    if (value > (heap[0] as number)) siftDown(heap, size, 0, value);
+  }
+  return heap[0] as number;
+}
+
+/** Puts `value` at `at` of a min-heap of `size` and moves it down to where it belongs. */
+function siftDown(heap: Float64Array, size: number, at: number, value: number): void {
+  const half = size >> 1;
+  while (at < half) {
+    let child = 2 * at + 1;
+    if (child + 1 < size && (heap[child + 1] as number) < (heap[child] as number)) child++;
+    if ((heap[child] as number) >= value) break;
+    heap[at] = heap[child] as number;
+    at = child;
+  }
+  heap[at] = value;
 }
 
 /** Pre-filter candidates when the caller names none: see VectorSearchOptions.candidates. */
@@ -453,10 +527,17 @@ function defaultCandidates(limit: number, size: number): number {
 
 /** A unit-length copy (zero stays zero). */
 export function normalised(vector: Float32Array): Float32Array {
+  return normaliseInto(vector, new Float32Array(vector.length));
+}
+
+/** `vector` at unit length, written into `out` (same length; zero stays zero); returns `out`. */
+function normaliseInto(vector: Float32Array, out: Float32Array): Float32Array {
   let norm = 0;
-  for (const x of vector) norm += x * x;
+  for (let d = 0; d < vector.length; d++) norm += (vector[d] as number) * (vector[d] as number);
   norm = Math.sqrt(norm);
-  return norm > 0 ? vector.map((x) => x / norm) : vector.slice();
+  if (norm > 0) for (let d = 0; d < vector.length; d++) out[d] = (vector[d] as number) / norm;
+  else out.set(vector);
+  return out;
 }
 
 /** Cosine of a unit query with any vector. */

@@ -17,6 +17,8 @@ const PAGE = 65_536;
 const QUERY_LOCALS = 16;
 /** Candidates whose rows the dot-product kernel touches together, one block ahead of the one it scores. */
 const TOUCH_BLOCK = 32;
+/** Rows the Hamming loop takes per turn (a power of two). */
+const HAMMING_UNROLL = 8;
 
 const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
@@ -35,8 +37,9 @@ interface Layout {
 
 interface WasmExports {
   hamming(signs: number, live: number, distances: number, histogram: number, querySigns: number, count: number, excluded: number): void;
+  hammingAllLive(signs: number, live: number, distances: number, histogram: number, querySigns: number, count: number, excluded: number): void;
   collect(distances: number, candidates: number, count: number, cutoff: number, atCutoff: number, total: number): number;
-  dots(codes: number, candidates: number, out: number, query: number, n: number): void;
+  dots(codes: number, candidates: number, out: number, query: number, n: number, scales: number): void;
 }
 
 /**
@@ -142,12 +145,19 @@ export class DenseArena {
     this.#views();
   }
 
-  /** Distances from `querySigns` to slots 0..count−1 into `distances`, counted into `histogram` (zeroed here). */
-  hamming(count: number, excluded: number): void {
+  /**
+   * Distances from `querySigns` to slots 0..count−1 into `distances`, counted into `histogram` (zeroed here).
+   * `allLive`: the caller vouches that every slot below count is live, so the live flags need not be read (the
+   * JavaScript twin reads them anyway; the result is the same when the promise holds).
+   */
+  hamming(count: number, excluded: number, allLive = false): void {
     this.histogram.fill(0);
     const l = this.#layout;
     if (this.#wasm) {
-      this.#wasm.hamming(l.signs, l.live, l.distances, this.#histogramOffset, this.#querySignsOffset, count, excluded);
+      // With no tombstone below count (the caller knows), the kernel that skips the live flags: a few instructions
+      // fewer per row in a loop bound by instructions, not memory.
+      if (allLive) this.#wasm.hammingAllLive(l.signs, l.live, l.distances, this.#histogramOffset, this.#querySignsOffset, count, excluded);
+      else this.#wasm.hamming(l.signs, l.live, l.distances, this.#histogramOffset, this.#querySignsOffset, count, excluded);
       return;
     }
     const { signs, live, distances, histogram, querySigns } = this;
@@ -179,11 +189,14 @@ export class DenseArena {
     return n;
   }
 
-  /** dots[i] = Σ query[d] × codes[candidates[i]][d] for i < n (exact integers). */
+  /**
+   * dots[i] = Σ query[d] × codes[candidates[i]][d] for i < n (exact integers). The WebAssembly kernel also brings
+   * each candidate's scale into the cache, which the caller reads next.
+   */
   dot(n: number): void {
     const l = this.#layout;
     if (this.#wasm) {
-      this.#wasm.dots(l.codes, l.candidates, l.dots, this.#queryOffset, n);
+      this.#wasm.dots(l.codes, l.candidates, l.dots, this.#queryOffset, n, l.scales);
       return;
     }
     const { codes, candidates, dots, query } = this;
@@ -202,9 +215,9 @@ export class DenseArena {
     const scales = signs + capacity * this.signStride * 4;
     const live = scales + align16(capacity * 4);
     const distances = live + align16(capacity);
-    // 16 bytes past the last distance: collect reads 8 at a time. One candidate past the last: it stores before
+    // 32 bytes past the last distance: collect reads 16 at a time. One candidate past the last: it stores before
     // deciding whether to keep.
-    const candidates = distances + align16(capacity * 2 + 16);
+    const candidates = distances + align16(capacity * 2 + 32);
     const dots = candidates + align16((capacity + 4) * 4);
     return { capacity, codes, signs, scales, live, distances, candidates, dots, end: dots + align16((capacity + 4) * 4) };
   }
@@ -257,7 +270,7 @@ export function simdSupported(): boolean {
 
 /** The kernels' WebAssembly binary, specialised to the row sizes (loops over chunks fully unrolled). */
 export function kernelBytes(codeChunks: number, signChunks: number): Uint8Array<ArrayBuffer> {
-  return emitModule([hammingKernel(signChunks), collectKernel(), dotsKernel(codeChunks)]);
+  return emitModule([hammingKernel(signChunks, true), collectKernel(), dotsKernel(codeChunks), hammingKernel(signChunks, false)]);
 }
 
 function lane(f: FunctionBuilder, vector: number, index: number): FunctionBuilder {
@@ -276,8 +289,8 @@ function sumLanes(f: FunctionBuilder, vector: number): void {
  * Scalar 64-bit popcounts: one instruction per 64 bits on current CPUs, summed straight into the distance, which
  * measured twice as fast in Chromium as i8x16.popcnt plus the horizontal sums a vector of counts needs.
  */
-function hammingKernel(chunks: number): FunctionBuilder {
-  const f = new FunctionBuilder('hamming', [i32, i32, i32, i32, i32, i32, i32], []);
+function hammingKernel(chunks: number, checkLive: boolean): FunctionBuilder {
+  const f = new FunctionBuilder(checkLive ? 'hamming' : 'hammingAllLive', [i32, i32, i32, i32, i32, i32, i32], []);
   const [signs, live, distances, histogram, querySigns, count, excluded] = [0, 1, 2, 3, 4, 5, 6];
   const distance = f.local(i32);
   const address = f.local(i32);
@@ -288,26 +301,43 @@ function hammingKernel(chunks: number): FunctionBuilder {
     f.get(querySigns).mem(Op.i64Load, 3, 8 * w).set(q);
     queryLocals.push(q);
   }
+  /** One row's distance, `k` rows past the pointers: stored, and counted into the histogram. */
+  const row = (k: number): void => {
+    for (let w = 0; w < words; w++) {
+      f.get(signs).mem(Op.i64Load, 3, 16 * chunks * k + 8 * w);
+      const q = queryLocals[w];
+      if (q === undefined) f.get(querySigns).mem(Op.i64Load, 3, 8 * w);
+      else f.get(q);
+      f.op(Op.i64Xor).op(Op.i64Popcnt);
+      if (w > 0) f.op(Op.i64Add);
+    }
+    f.op(Op.i32WrapI64).set(distance);
+    // A tombstoned slot is `excluded` (counted in the histogram's last bucket, which no cutoff reaches).
+    if (checkLive) f.get(distance).get(excluded).get(live).mem(Op.i32Load8U, 0, k).op(Op.select).set(distance);
+    f.get(distances).get(distance).mem(Op.i32Store16, 1, 2 * k);
+    f.get(histogram).get(distance).const(2).op(Op.i32Shl).op(Op.i32Add).tee(address);
+    f.get(address).mem(Op.i32Load, 2).const(1).op(Op.i32Add).mem(Op.i32Store, 2);
+  };
+  const advance = (rows: number): void => {
+    f.get(signs).const(16 * chunks * rows).op(Op.i32Add).set(signs);
+    if (checkLive) f.get(live).const(rows).op(Op.i32Add).set(live);
+    f.get(distances).const(2 * rows).op(Op.i32Add).set(distances);
+  };
+  // The loop takes HAMMING_UNROLL rows per turn, which divides its bookkeeping (pointer updates, stack check,
+  // branch): the loop is compute-bound (~45 instructions a row), not memory-bound. The rows left over (count mod
+  // HAMMING_UNROLL) go first, one at a time.
+  f.open(Op.block).open(Op.loop);
+  f.get(count).const(HAMMING_UNROLL - 1).op(Op.i32And).op(Op.i32Eqz).op(Op.brIf, uleb(1));
+  row(0);
+  advance(1);
+  f.get(count).const(1).op(Op.i32Sub).set(count);
+  f.op(Op.br, uleb(0));
+  f.op(Op.end).op(Op.end);
   f.open(Op.block).get(count).op(Op.i32Eqz).op(Op.brIf, uleb(0));
   f.open(Op.loop);
-  for (let w = 0; w < words; w++) {
-    f.get(signs).mem(Op.i64Load, 3, 8 * w);
-    const q = queryLocals[w];
-    if (q === undefined) f.get(querySigns).mem(Op.i64Load, 3, 8 * w);
-    else f.get(q);
-    f.op(Op.i64Xor).op(Op.i64Popcnt);
-    if (w > 0) f.op(Op.i64Add);
-  }
-  f.op(Op.i32WrapI64).set(distance);
-  // A tombstoned slot is `excluded` (counted in the histogram's last bucket, which no cutoff reaches).
-  f.get(distance).get(excluded).get(live).mem(Op.i32Load8U, 0).op(Op.select).set(distance);
-  f.get(distances).get(distance).mem(Op.i32Store16, 1);
-  f.get(histogram).get(distance).const(2).op(Op.i32Shl).op(Op.i32Add).tee(address);
-  f.get(address).mem(Op.i32Load, 2).const(1).op(Op.i32Add).mem(Op.i32Store, 2);
-  f.get(signs).const(16 * chunks).op(Op.i32Add).set(signs);
-  f.get(live).const(1).op(Op.i32Add).set(live);
-  f.get(distances).const(2).op(Op.i32Add).set(distances);
-  f.get(count).const(1).op(Op.i32Sub).tee(count).op(Op.brIf, uleb(0));
+  for (let k = 0; k < HAMMING_UNROLL; k++) row(k);
+  advance(HAMMING_UNROLL);
+  f.get(count).const(HAMMING_UNROLL).op(Op.i32Sub).tee(count).op(Op.brIf, uleb(0));
   f.op(Op.end).op(Op.end);
   return f;
 }
@@ -318,37 +348,51 @@ function collectKernel(): FunctionBuilder {
   const slot = f.local(i32);
   const n = f.local(i32);
   const tied = f.local(i32);
-  const distance = f.local(i32);
-  const end = f.local(i32);
+  const mask = f.local(i32);
   const equal = f.local(i32);
+  const lane = f.local(i32);
+  const left = f.local(i32);
+  const address = f.local(i32);
   const threshold = f.local(v128);
+  const low = f.local(v128);
+  const high = f.local(v128);
   f.get(cutoff).simd(Simd.i16x8Splat).set(threshold);
   f.open(Op.block).open(Op.loop);
   f.get(slot).get(count).op(Op.i32GeU).op(Op.brIf, uleb(1));
-  // Eight distances at once: most blocks hold none at or under the cutoff and are skipped whole.
-  f.get(distances).get(slot).const(1).op(Op.i32Shl).op(Op.i32Add).v128Load(0);
-  f.get(threshold).simd(Simd.i16x8LeU).simd(Simd.v128AnyTrue);
+  // Sixteen distances at once, as two halves narrowed into one 16-bit mask of those at or under the cutoff: most
+  // blocks hold none and are skipped whole.
+  f.get(distances).get(slot).const(1).op(Op.i32Shl).op(Op.i32Add).tee(address).v128Load(0).set(low);
+  f.get(address).v128Load(16).set(high);
+  f.get(low).get(threshold).simd(Simd.i16x8LeU);
+  f.get(high).get(threshold).simd(Simd.i16x8LeU);
+  f.simd(Simd.i8x16NarrowI16x8S).simd(Simd.i8x16Bitmask).tee(mask);
   f.open(Op.if);
   {
-    // end = min(slot + 8, count)
-    f.get(slot).const(8).op(Op.i32Add).tee(end).get(count).get(end).get(count).op(Op.i32LtU).op(Op.select).set(end);
+    // Lanes at or past `count` read what lies beyond (padding, other scratch): masked off (left = min(count − slot,
+    // 16) lanes are real).
+    f.get(count).get(slot).op(Op.i32Sub).tee(left).const(16).get(left).const(16).op(Op.i32LtU).op(Op.select).set(left);
+    f.get(mask).const(1).get(left).op(Op.i32Shl).const(1).op(Op.i32Sub).op(Op.i32And).set(mask);
+    f.get(low).get(threshold).simd(Simd.i16x8Eq);
+    f.get(high).get(threshold).simd(Simd.i16x8Eq);
+    f.simd(Simd.i8x16NarrowI16x8S).simd(Simd.i8x16Bitmask).set(equal);
+    // Only the lanes taken are visited, lowest first (slot order), through their bits: a block holds one or two.
+    f.open(Op.block).get(mask).op(Op.i32Eqz).op(Op.brIf, uleb(0));
     f.open(Op.loop);
-    f.get(distances).get(slot).const(1).op(Op.i32Shl).op(Op.i32Add).mem(Op.i32Load16U, 1).set(distance);
-    // Store unconditionally; keep it by advancing n only when taken.
-    f.get(candidates).get(n).const(2).op(Op.i32Shl).op(Op.i32Add).get(slot).mem(Op.i32Store, 2);
-    f.get(distance).get(cutoff).op(Op.i32Eq).set(equal);
+    f.get(mask).op(Op.i32Ctz).set(lane);
+    // Store unconditionally; keep it by advancing n when it is under the cutoff, or at it while ties are wanted.
+    f.get(candidates).get(n).const(2).op(Op.i32Shl).op(Op.i32Add).get(slot).get(lane).op(Op.i32Add).mem(Op.i32Store, 2);
+    f.get(equal).get(lane).op(Op.i32ShrU).const(1).op(Op.i32And).set(lane);
     f.get(n);
-    f.get(distance).get(cutoff).op(Op.i32LtU);
-    f.get(equal).get(tied).get(atCutoff).op(Op.i32LtU).op(Op.i32And);
+    f.get(lane).const(1).op(Op.i32Xor);
+    f.get(tied).get(atCutoff).op(Op.i32LtU);
     f.op(Op.i32Or).op(Op.i32Add).set(n);
-    f.get(tied).get(equal).op(Op.i32Add).set(tied);
-    f.get(slot).const(1).op(Op.i32Add).tee(slot).get(end).op(Op.i32LtU).op(Op.brIf, uleb(0));
-    f.op(Op.end);
+    f.get(tied).get(lane).op(Op.i32Add).set(tied);
+    f.get(mask).get(mask).const(1).op(Op.i32Sub).op(Op.i32And).tee(mask).op(Op.brIf, uleb(0));
+    f.op(Op.end).op(Op.end);
     f.get(n).get(total).op(Op.i32GeU).op(Op.brIf, uleb(2));
   }
-  f.op(Op.else);
-  f.get(slot).const(8).op(Op.i32Add).set(slot);
   f.op(Op.end);
+  f.get(slot).const(16).op(Op.i32Add).set(slot);
   f.op(Op.br, uleb(0));
   f.op(Op.end).op(Op.end);
   f.get(n);
@@ -356,8 +400,8 @@ function collectKernel(): FunctionBuilder {
 }
 
 function dotsKernel(chunks: number): FunctionBuilder {
-  const f = new FunctionBuilder('dots', [i32, i32, i32, i32, i32], []);
-  const [codes, candidates, out, query, n] = [0, 1, 2, 3, 4];
+  const f = new FunctionBuilder('dots', [i32, i32, i32, i32, i32, i32], []);
+  const [codes, candidates, out, query, n, scales] = [0, 1, 2, 3, 4, 5];
   const row = f.local(i32);
   const sink = f.local(i32);
   const sum = f.local(i32);
@@ -372,12 +416,15 @@ function dotsKernel(chunks: number): FunctionBuilder {
   const blockFrom = (target: number) => {
     f.const(TOUCH_BLOCK).op(Op.i32Add).tee(target).get(n).get(target).get(n).op(Op.i32LtU).op(Op.select).set(target);
   };
-  // Reads one byte of every cache line of the rows of candidates [touchAt, touchEnd): a short loop of independent
-  // loads, so the misses of a whole block are in flight together.
+  // Reads one byte of every cache line of the rows of candidates [touchAt, touchEnd), and of their scales: a short
+  // loop of independent loads, so the misses of a whole block are in flight together. The scales are not read here;
+  // the caller scales the dot products next, and without this each scale (a random line of its own) missed there.
   const touch = () => {
     f.open(Op.block).get(touchAt).get(touchEnd).op(Op.i32GeU).op(Op.brIf, uleb(0));
     f.open(Op.loop);
-    f.get(candidates).get(touchAt).const(2).op(Op.i32Shl).op(Op.i32Add).mem(Op.i32Load, 2).const(stride).op(Op.i32Mul).get(codes).op(Op.i32Add).set(row);
+    f.get(candidates).get(touchAt).const(2).op(Op.i32Shl).op(Op.i32Add).mem(Op.i32Load, 2).tee(row);
+    f.const(2).op(Op.i32Shl).get(scales).op(Op.i32Add).mem(Op.i32Load8U, 0).get(sink).op(Op.i32Add).set(sink);
+    f.get(row).const(stride).op(Op.i32Mul).get(codes).op(Op.i32Add).set(row);
     for (let line = 0; line < stride; line += 64) f.get(sink).get(row).mem(Op.i32Load8U, 0, line).op(Op.i32Add).set(sink);
     f.get(touchAt).const(1).op(Op.i32Add).tee(touchAt).get(touchEnd).op(Op.i32LtU).op(Op.brIf, uleb(0));
     f.op(Op.end).op(Op.end);

@@ -108,6 +108,50 @@ describe('scores', () => {
     expect(index.search(['paella']).map((h) => h.id)).toEqual(['short', 'long']);
   });
 
+  test('every score is the formula to the last bit: lengths in and past the norm table, tf 1 and more, long lists, dead slots', () => {
+    // The search reads per-length norms and, for long lists, per-length tf-1 contributions from tables; lengths past
+    // the table (4,096) are computed in place. All of it must give exactly the bits of the formula computed directly.
+    const random = seededRandom(5);
+    const index = new Bm25Index();
+    const lengths = new Map<string, number>();
+    const tfs = new Map<string, Map<string, number>>();
+    for (let i = 0; i < 6_000; i++) {
+      const terms = new Map<string, number>();
+      if (random() < 0.8) terms.set('x', random() < 0.8 ? 1 : 2 + Math.floor(random() * 3));
+      if (random() < 0.3) terms.set('xs', 1);
+      if (random() < 0.1) terms.set('y', 1 + Math.floor(random() * 2));
+      terms.set(`pad${i % 50}`, 1 + Math.floor(random() * 20));
+      if (i % 1_000 === 7) terms.set('long', 5_000 + i); // past the norm table
+      const id = `d${i}`;
+      index.add(id, terms);
+      tfs.set(id, terms);
+      lengths.set(id, [...terms.values()].reduce((sum, f) => sum + f, 0));
+    }
+    for (let i = 0; i < 6_000; i += 7) {
+      index.remove(`d${i}`);
+      tfs.delete(`d${i}`);
+      lengths.delete(`d${i}`);
+    }
+    const n = tfs.size;
+    const avgdl = [...lengths.values()].reduce((sum, l) => sum + l, 0) / n;
+    const { k1, b } = index;
+    const contribution = (members: readonly string[], id: string): number => {
+      const terms = tfs.get(id) as Map<string, number>;
+      const tf = members.reduce((sum, m) => sum + (terms.get(m) ?? 0), 0);
+      if (tf === 0) return 0;
+      const df = [...tfs.values()].filter((t) => members.some((m) => t.has(m))).length;
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      return (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * (lengths.get(id) as number)) / avgdl));
+    };
+    for (const query of [['x'], ['y', 'x'], [['x', 'xs'], 'y'], ['long', 'y']] as (string | string[])[][]) {
+      // Groups are scored in key order (members sorted, joined), plain terms by themselves.
+      const groups = query.map((term) => (typeof term === 'string' ? [term] : [...term].sort())).sort((p, q) => (p.join('\u0000') < q.join('\u0000') ? -1 : 1));
+      const hits = index.search(query, { limit: 200 });
+      expect(hits.length).toBe(200);
+      for (const hit of hits) expect(hit.score, `${JSON.stringify(query)} → ${hit.id}`).toBe(groups.reduce((sum, members) => sum + contribution(members, hit.id), 0));
+    }
+  });
+
   test('ties are ordered by id, query terms count once, and order of query terms does not matter', () => {
     const index = build({ b: doc({ x: 1 }), c: doc({ x: 1 }), a: doc({ x: 1 }), z: doc({ y: 1 }) });
     expect(index.search(['x']).map((h) => h.id)).toEqual(['a', 'b', 'c']);

@@ -139,6 +139,19 @@ describe('DenseArena kernels: WebAssembly SIMD and JavaScript agree with referen
       arena.dot(n);
       expect(Array.from(arena.dots.subarray(0, n))).toEqual(dots);
     }
+    // With every slot live, the kernel that skips the live flags (allLive) gives the same distances and histogram.
+    for (const arena of [wasm, js]) {
+      arena.live.fill(1, 0, count);
+      arena.hamming(count, excluded);
+      const distances = Array.from(arena.distances.subarray(0, count));
+      const histogram = Array.from(arena.histogram);
+      expect(distances).not.toContain(excluded);
+      arena.distances.fill(0);
+      arena.histogram.fill(7);
+      arena.hamming(count, excluded, true);
+      expect(Array.from(arena.distances.subarray(0, count))).toEqual(distances);
+      expect(Array.from(arena.histogram)).toEqual(histogram);
+    }
   });
 
   test('the quantized query is bounded so that no dot product can overflow an int32', () => {

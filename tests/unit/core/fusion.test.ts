@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { applyRecency, mmr, reciprocalRankFusion, recencyWeight, scoreFusion, type FusedHit } from '../../../src/core/fusion';
+import { applyRecency, bestHits, fuseScores, mmr, reciprocalRankFusion, recencyWeight, scoreFusion, type FusedHit } from '../../../src/core/fusion';
 
 describe('reciprocalRankFusion', () => {
   test('sums weighted reciprocal ranks and keeps each list’s rank and score', () => {
@@ -12,6 +12,21 @@ describe('reciprocalRankFusion', () => {
     expect(fused[0]?.parts.lists).toEqual({ bm25: { score: 7, rank: 2 }, dense: { score: 0.9, rank: 1 } });
     const weighted = reciprocalRankFusion({ bm25: [{ id: 'a', score: 1 }], dense: [{ id: 'c', score: 1 }] }, { weights: { dense: 2 } });
     expect(weighted.map((h) => h.id)).toEqual(['c', 'a']);
+  });
+});
+
+describe('bestHits and fuseScores', () => {
+  test('the best k, in the fusions\' order (score, then id), exactly as sorting everything and taking k', () => {
+    // Few distinct scores, so ties (ordered by id) are everywhere.
+    const hits: FusedHit[] = Array.from({ length: 97 }, (_, i) => {
+      const score = ((i * 37) % 11) / 10;
+      return { id: `h${(i * 53) % 97}`, score, parts: { lists: {}, fused: score, recency: 1 } };
+    });
+    const sorted = [...hits].sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    for (const k of [1, 2, 10, 50, 96, 97, 200]) expect(bestHits(hits, k)).toEqual(sorted.slice(0, k));
+    expect(bestHits([], 10)).toEqual([]);
+    const lists = { keyword: [{ id: 'a', score: 10 }, { id: 'b', score: 5 }], dense: [{ id: 'b', score: 0.9 }, { id: 'c', score: 0.8 }] };
+    expect(bestHits(fuseScores(lists, { normalization: { dense: 'min-max' } }), 3)).toEqual(scoreFusion(lists, { normalization: { dense: 'min-max' } }));
   });
 });
 
