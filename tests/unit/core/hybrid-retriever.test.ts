@@ -94,6 +94,10 @@ describe('HybridRetriever', () => {
     const literal = retriever.retrieve({ text: 'cooking hiking' }, { expandTerms: false });
     expect(literal).toEqual([]);
     expect(retriever.retrieve({ text: 'hiking' }).map((h) => [h.id, h.parts.matchedTerms])).toEqual([['hike', ['hiked']]]);
+    // The retriever remembers a word's variants, not which of them the index holds: a form added later matches too.
+    retriever.addDocument('hike2', 'Hiking the ridge again next week', { ts: Date.now(), kind: 'note', source: 'app' });
+    const later = retriever.retrieve({ text: 'hiking' }, { limit: 5 });
+    expect(Object.fromEntries(later.map((h) => [h.id, h.parts.matchedTerms]))).toEqual({ hike: ['hiked'], hike2: ['hiking'] });
   });
 
   test('score fusion by default; RRF on request; per-list weights', async () => {
