@@ -5,9 +5,12 @@
 // Usage: npm run bench:retrieval [-- --sizes 1000,10000,100000 --dims 100,384 --queries 100 --warmup 20
 //                                    --naive-queries 100 --store-events 20000
 //                                    --embed-sentences 2048 --embed-batches 32,64 --embed-passes 5
-//                                    --cold-events 100000 --cold-runs 3 --no-cold-start]
+//                                    --cold-events 100000 --cold-runs 3 --no-cold-start
+//                                    --locomo DIR (default ../shared/datasets/locomo) --no-locomo]
 // Quick run: npm run bench:retrieval -- --sizes 1000,10000 --dims 100 --queries 50 --no-cold-start
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright';
 import { createServer } from 'vite';
@@ -34,6 +37,8 @@ const { values } = parseArgs({
     'cold-events': { type: 'string', default: '100000' },
     'cold-runs': { type: 'string', default: '3' },
     'no-cold-start': { type: 'boolean', default: false },
+    locomo: { type: 'string', default: fileURLToPath(new URL('../../shared/datasets/locomo', import.meta.url)) },
+    'no-locomo': { type: 'boolean', default: false },
   },
 });
 const positive = (name: string, text: string): number => {
@@ -131,6 +136,18 @@ try {
     summary.recall_at_10_vs_exact = headline.recallAt10.int8;
     summary.index_ram_mb_100k_384 = (headline.ram.vectorIndexBytes + headline.ram.bm25BytesEstimate) / MB;
     summary.ingest_events_per_s_chromium = headline.ingest.eventsPerS;
+    summary.compose_p95_ms_100k = headline.compose.p95;
+  }
+  // Quality on LoCoMo: bench/locomo.ts (Node, the bundled embedder) on --locomo DIR, its figures merged in.
+  let locomo: { summary: Record<string, unknown> } | undefined;
+  if (!values['no-locomo']) {
+    progress(`[retrieval] LoCoMo on ${values.locomo}`);
+    execFileSync('npx', ['tsx', fileURLToPath(new URL('./locomo.ts', import.meta.url)), '--locomo', values.locomo], { stdio: ['ignore', 'ignore', 'inherit'] });
+    locomo = JSON.parse(readFileSync('bench/results/locomo.json', 'utf8')) as { summary: Record<string, unknown> };
+    for (const key of ['locomo_recall_at_10_bm25', 'locomo_recall_at_10_dense', 'locomo_recall_at_10_hybrid', 'locomo_evidence_in_prompt_share', 'locomo_evidence_in_topk_same_tokens_share']) {
+      const value = locomo.summary[key];
+      if (typeof value === 'number') summary[key] = value;
+    }
   }
   // Embedding throughput at the first batch size asked for (default 32), Chromium worker beside Node.
   const embedBatch = embedOptions.batchSizes[0] ?? 32;
@@ -156,6 +173,7 @@ try {
   }
   const result = {
     benchmark: 'retrieval',
+    ...(locomo ? { locomo } : {}),
     browser: browserVersion,
     wallSeconds: (performance.now() - started) / 1_000,
     summary,
@@ -167,6 +185,8 @@ try {
       recall: 'VectorIndex.search limit 10 without the exact source (int8 re-rank refined by 2-bit residuals, scores final), vs exact Float32 top 10; unrefined and with the exact source: see summaryExtra',
       indexRam: 'VectorIndex.bytes (with growth slack) + BM25 typed arrays estimated from stats() (lower bound)',
       ingest: 'addDocument + addVectors, batches of 1,000, embedding excluded',
+      compose: 'compose_p95_ms_100k: hybrid top-12 (MMR 0.7) + composePrompt (preferences, 5 pinned memories, a summary, the hits; 2,048-token context) in the page, in memory; composePrompt alone in summaryExtra',
+      locomo: 'bench/locomo.ts on --locomo DIR: evidence recall@10 (BM25, dense, hybrid) and the share of questions whose evidence is all in the composed prompt vs plain top-k at the same tokens (default 1,536-token budget)',
       embed: `bundled ${embedNode.model} embedding ${sentences.length} ${sentenceSource}, embed() calls of ${embedBatch} texts, median of ${embedOptions.passes} passes (Node: ${2 * embedOptions.passes}, half before and half after Chromium's) after ${embedOptions.warmup} warm-up sentences; Chromium: WorkerEmbedder (module worker, onnxruntime-web wasm) driven from the page; Node: TransformersEmbedder in the driver (onnxruntime-node)`,
       coldStart: cold
         ? `${coldEvents} events (PersonaStore.record, batches of 1,000) with ${coldEvents} × 100 vectors under ${coldStart?.setup.model ?? ''}; new Chromium on a persistent profile, median of ${coldStart?.runs.length ?? 0} runs: navigation start → code → WorkerEmbedder ready ‖ PersonaStore.open → HistoryRetrieval.open → first retrieve() answered (Vite dev server, unbundled modules)`
@@ -183,6 +203,8 @@ try {
             dense_depth50_query_p50_ms_100k_384: headline.denseDepth.p50,
             keyword_query_p50_ms_100k_384: headline.keyword.p50,
             query_p50_ms_100k_384_second_pass: headline.hybridSecondPass.p50,
+            compose_p50_ms_100k: headline.compose.p50,
+            compose_only_p95_ms_100k: headline.composeOnly.p95,
             keyword_expanded_query_p50_ms_100k_384: headline.keywordExpanded.p50,
             tokenize_query_p50_ms_100k_384: headline.tokenize.p50,
             floor_dense_only_ms_100k_384: headline.floor.denseMs,

@@ -13,6 +13,7 @@ import type { EventKind } from '../../src/core/history-event';
 import { exactSearch, recallAt } from '../../src/core/exact-search';
 import type { QueryTerm } from '../../src/core/bm25';
 import { HybridRetriever } from '../../src/core/hybrid-retriever';
+import { composePrompt } from '../../src/core/prompt-composer';
 import type { VectorIndex } from '../../src/core/vector-index';
 import { PersonaStore } from '../../src/store/persona-store';
 import { clusterCentres, clusteredVectorsFor, queryVectors, textCorpus, type TextCorpus } from './corpus';
@@ -34,6 +35,13 @@ export interface ConfigResult {
   hybrid: Timing;
   /** The same timed queries run again right after (see runConfig): the query path once V8 has finished optimizing it. */
   hybridSecondPass: Timing;
+  /**
+   * Retrieval for a prompt and its composition (what PersonaEngine.compose does in memory): hybrid top-12 with MMR
+   * 0.7, then composePrompt with preferences, pinned memories, a summary and the hits, at a 2,048-token context.
+   */
+  compose: Timing;
+  /** composePrompt alone, on the same hits. */
+  composeOnly: Timing;
   /**
    * Parts alone: VectorIndex.search (limit 10, int8 final; and with the exact source; and at the hybrid's depth 50)
    * and Bm25Index.search (tokenizing the query, depth 50).
@@ -120,6 +128,10 @@ const LIMIT = 10;
 /** What HybridRetriever asks each list for: depth = max(50, 5 × limit). */
 const DEPTH = Math.max(50, 5 * LIMIT);
 const KINDS: readonly EventKind[] = ['view', 'message', 'click', 'note'];
+/** What a profile holds besides history, for the composition timing: a few preferences, memories and a summary. */
+const PREFERENCES = { diet: 'vegetarian', tone: 'brief and friendly', language: 'English', units: 'metric' };
+const MEMORIES = Array.from({ length: 5 }, (_, i) => ({ id: `m${i}`, text: `A pinned fact about the user, number ${i}, kept short.` }));
+const SUMMARY = { text: 'Cooks often, hikes on weekends, reads about history and follows two football clubs.' };
 
 function log(message: string): void {
   console.log(`[retrieval] ${message}`);
@@ -323,6 +335,22 @@ async function runConfig(corpus: TextCorpus, vectors: Float32Array, queryVecs: r
   // The same queries once more: after 20 warm-up queries V8 is still optimizing parts of the query path during the
   // first pass, so this pass shows the settled cost (information only; the headline stays the first pass).
   const hybridSecondPass = timeEach([], timed, (q) => retriever.retrieve({ text: q.text, vector: q.vector }, { limit: LIMIT, mmrLambda: 1 }));
+  await settle();
+  const evidenceOf = (hits: readonly { id: string }[]) =>
+    hits.map((hit) => {
+      const i = Number(hit.id.slice(1));
+      return { id: hit.id, text: corpus.texts[i] as string, ts: 1_700_000_000_000 + i * 60_000, kind: KINDS[i % KINDS.length] as EventKind };
+    });
+  const composeFor = (text: string, evidence: ReturnType<typeof evidenceOf>) =>
+    composePrompt({ conversation: [{ role: 'user', content: text }], preferences: PREFERENCES, pinnedMemories: MEMORIES, summary: SUMMARY, evidence }, { contextTokens: 2_048, answerTokens: 512 });
+  const compose = timeEach(warm, timed, (q) => composeFor(q.text, evidenceOf(retriever.retrieve({ text: q.text, vector: q.vector }, { limit: 12, mmrLambda: 0.7 }))));
+  const promptHits = timed.map((q) => evidenceOf(retriever.retrieve({ text: q.text, vector: q.vector }, { limit: 12, mmrLambda: 0.7 })));
+  let nextPrompt = 0;
+  const composeOnly = timeEach(
+    warm.map((q, i) => ({ text: q.text, hits: promptHits[i % promptHits.length] ?? [] })),
+    timed.map((q) => ({ text: q.text, hits: promptHits[nextPrompt++] ?? [] })),
+    (q) => composeFor(q.text, q.hits),
+  );
   if (hybrid.outputs.some((hits) => hits.length !== Math.min(LIMIT, n))) throw new Error(`hybrid retrieval returned fewer than ${LIMIT} hits at n=${n}`);
   await settle();
   const dense = timeEach(warm, timed, (q) => index.search(q.vector, { limit: LIMIT }));
@@ -372,6 +400,8 @@ async function runConfig(corpus: TextCorpus, vectors: Float32Array, queryVecs: r
     keywordExpanded: keywordExpanded.timing,
     tokenize: tokenize.timing,
     hybridSecondPass: hybridSecondPass.timing,
+    compose: compose.timing,
+    composeOnly: composeOnly.timing,
     naive: naive.timing,
     naiveMatchesExactSearch,
     recallAt10: { int8: meanRecall(dense.outputs), int8Unrefined: meanRecall(unrefined), exactRerank: meanRecall(denseExact.outputs), queries: truth.length },
