@@ -18,6 +18,11 @@ import { workerCrash } from './platform/worker-crash';
 import type { ChangeMessage } from './store/change-feed';
 import type { EventQuery, RangeDeletion } from './store/events';
 import type { MemoryPatch, MemoryQuery } from './store/memories';
+import type { DownloadProgress } from './llm/model-file-cache';
+import type { RetentionPolicy } from './store/retention';
+import type { ExportOptions } from './store/transfer/export';
+import type { ImportOptions } from './store/transfer/import';
+import type { WipeOptions } from './store/transfer/wipe';
 
 export interface PersonaOptions extends EngineOpenOptions {
   /** The engine worker, when the page starts it itself (e.g. from another bundle); default: Persona's own. */
@@ -100,12 +105,61 @@ export class Persona {
   };
 
   readonly models = {
+    /** The curated models with their fit on this device (runtime and why), download size and what is on the device. */
+    catalogue: () => this.#call(this.host.modelCatalogue()),
+    /** Downloads a catalogue model's GGUF with progress (bytes, %, speed, ETA); resumes a partial download. */
+    download: (modelId: string, options: { onProgress?: (progress: DownloadProgress) => void; signal?: AbortSignal } = {}) =>
+      remoteJob(options.signal, (jobId) => this.host.cancel(jobId), (jobId) =>
+        this.#call(this.host.downloadModel(jobId, modelId, options.onProgress ? proxy(options.onProgress) : undefined)),
+      ),
+    /** Deletes everything of a catalogue model on the device. */
+    delete: (modelId: string) => this.#call(this.host.deleteModel(modelId)),
+    /** Bytes model files take, and the origin's usage and quota. */
+    storage: () => this.#call(this.host.modelStorage()),
     /** Loads `spec` (one copy per browser: another tab's model is shared) with download progress. */
     load: (spec: ModelSpec, options: { onProgress?: (progress: ModelLoadProgress) => void; signal?: AbortSignal; contextTokens?: number } = {}) =>
       remoteJob(options.signal, (jobId) => this.host.cancel(jobId), (jobId) =>
         this.#call(this.host.loadModel(jobId, spec, options.contextTokens, options.onProgress ? proxy(options.onProgress) : undefined)),
       ),
   };
+
+  readonly storage = {
+    /** Events and their bytes, and the origin's usage and quota. */
+    usage: () => this.#call(this.host.storageUsage()),
+    /** Asks the browser to keep the data under storage pressure; resolves with whether it will. */
+    persist: () => this.#call(this.host.requestPersistence()),
+    retention: () => this.#call(this.host.retention()),
+    setRetention: (policy: RetentionPolicy | undefined) => this.#call(this.host.setRetention(policy)),
+  };
+
+  readonly sources = {
+    /** Sources the user opted out of. */
+    blocked: () => this.#call(this.host.blockedSources()),
+    /** Opts a source out (optionally deleting what it recorded) or back in. */
+    setBlocked: (source: string, blocked: boolean, options: { deleteRecorded?: boolean } = {}) => this.#call(this.host.setSourceBlocked(source, blocked, options)),
+  };
+
+  /** The user's data as an NDJSON stream (optionally passphrase-encrypted); see docs/export-format.md. */
+  export(options: ExportOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    return this.#call(this.host.exportData(options));
+  }
+
+  /** What importing `file` would change, without changing anything. */
+  previewImport(file: Blob, options: ImportOptions = {}) {
+    return this.#call(this.host.previewImport(file, options));
+  }
+
+  import(file: Blob, options: ImportOptions = {}) {
+    return this.#call(this.host.importData(file, options));
+  }
+
+  /** Deletes everything Persona keeps on this device and closes this object (create a new one after). */
+  async wipe(options: WipeOptions = {}) {
+    const report = await this.#call(this.host.wipe(options));
+    this.#closed = true;
+    this.worker.terminate();
+    return report;
+  }
 
   /** Learning stops: nothing is recorded (events, chats) until resume(). */
   pause(): Promise<PersonaStatus> {

@@ -11,6 +11,14 @@ import type { ComposerMessage } from '../core/prompt-composer';
 import type { BackendKind, ChatBackend, ModelLoadProgress } from '../llm/chat-backend';
 import type { ModelSpec } from '../llm/model-spec';
 import { SharedChatBackend } from '../llm/shared-chat-backend';
+import { detectCapabilities } from '../llm/capabilities';
+import type { DownloadProgress } from '../llm/model-file-cache';
+import { ModelManager } from '../llm/model-manager';
+import type { RetentionPolicy } from '../store/retention';
+import type { ExportOptions } from '../store/transfer/export';
+import type { ImportOptions } from '../store/transfer/import';
+import type { WipeOptions } from '../store/transfer/wipe';
+import { transfer } from 'comlink';
 import { CancellableJobs } from '../platform/cancellable-jobs';
 import { installNamedErrorTransfer } from '../platform/named-error-transfer';
 import type { ChangeMessage } from '../store/change-feed';
@@ -45,6 +53,7 @@ export class EngineHost {
   #backend: SharedChatBackend | undefined;
   #intelligenceStatus: IntelligenceStatus = { phase: 'loading', embedded: 0, pending: 0 };
   readonly #jobs = new CancellableJobs();
+  #manager: Promise<ModelManager> | undefined;
   readonly #statusListeners = new Set<(status: HostStatus) => void>();
 
   /** `runtimes` build the model runtime this worker runs when its tab leads (see SharedChatBackend). */
@@ -127,6 +136,81 @@ export class EngineHost {
 
   feedback(answerId: string, signal: FeedbackSignal, extra: { editedText?: string; note?: string } = {}) {
     return this.#require().feedback(answerId, signal, extra);
+  }
+
+  // ── Storage, sources, data ────────────────────────────────────────────────────────────────────────────────────
+  async storageUsage() {
+    const store = this.#require().store;
+    const [events, bytes, estimate] = await Promise.all([store.events.count(), store.events.bytes(), navigator.storage.estimate().catch(() => undefined)]);
+    return { events, eventBytes: bytes, ...(estimate?.usage === undefined ? {} : { usageBytes: estimate.usage }), ...(estimate?.quota === undefined ? {} : { quotaBytes: estimate.quota }) };
+  }
+
+  /** Asks the browser to keep this origin's data under storage pressure; resolves with whether it will. */
+  async requestPersistence(): Promise<boolean> {
+    return navigator.storage.persist();
+  }
+
+  retention() {
+    return this.#require().store.retention.get();
+  }
+
+  setRetention(policy: RetentionPolicy | undefined) {
+    return this.#require().store.retention.set(policy);
+  }
+
+  async blockedSources(): Promise<string[]> {
+    return [...(await this.#require().blockedSources())].sort();
+  }
+
+  setSourceBlocked(source: string, blocked: boolean, options: { deleteRecorded?: boolean } = {}) {
+    return this.#require().setSourceBlocked(source, blocked, options);
+  }
+
+  /** The export as a stream, transferred to the page (it never passes through a string in memory). */
+  exportData(options: ExportOptions = {}) {
+    const stream = this.#require().store.export(options);
+    return transfer(stream, [stream]);
+  }
+
+  previewImport(file: Blob, options: ImportOptions = {}) {
+    return this.#require().store.previewImport(file, options);
+  }
+
+  importData(file: Blob, options: ImportOptions = {}) {
+    return this.#require().store.import(file, options);
+  }
+
+  /** Deletes everything Persona keeps on this device; the engine closes (open a new one after). */
+  async wipe(options: WipeOptions = {}) {
+    const store = this.#require().store;
+    this.#engine?.stop();
+    this.#intelligence?.stop();
+    const report = await store.wipe(options);
+    await this.close();
+    return report;
+  }
+
+  // ── Models ─────────────────────────────────────────────────────────────────────────────────────────────────────
+  #models(): Promise<ModelManager> {
+    this.#manager ??= detectCapabilities().then((capabilities) => ModelManager.open({ capabilities }));
+    return this.#manager;
+  }
+
+  async modelCatalogue() {
+    return (await this.#models()).entries();
+  }
+
+  async downloadModel(jobId: string, modelId: string, onProgress?: (progress: DownloadProgress) => void) {
+    const manager = await this.#models();
+    await this.#jobs.run(jobId, (signal) => manager.download(modelId, { signal, ...(onProgress ? { onProgress } : {}) }));
+  }
+
+  async deleteModel(modelId: string) {
+    await (await this.#models()).delete(modelId);
+  }
+
+  async modelStorage() {
+    return (await this.#models()).storage();
   }
 
   updateInsights() {

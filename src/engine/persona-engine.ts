@@ -11,6 +11,7 @@ import { composePrompt, type ComposedPrompt, type ComposerEvidence, type Compose
 import { estimateTokens } from '../core/token-estimate';
 import type { ChatBackend, ChatResult } from '../llm/chat-backend';
 import { DEFAULT_CONTEXT_SIZE } from '../llm/model-spec';
+import type { CascadeResult } from '../store/cascade';
 import type { PersonaStore } from '../store/persona-store';
 import type { HistoryRetrieval, RetrievalResult } from './history-retrieval';
 import { MemoryExtractor, type ExtractionReport, type MemoryExtractorOptions } from './memory-extractor';
@@ -90,6 +91,8 @@ export interface EngineStatus {
 }
 
 const DEFAULT_ANSWER_TOKENS = 512;
+/** The setting that lists the sources the user opted out of. */
+const BLOCKED_SOURCES = 'sources.blocked';
 const DEFAULT_EVIDENCE = 12;
 
 export class PersonaEngine {
@@ -208,11 +211,34 @@ export class PersonaEngine {
     this.#emit();
   }
 
-  /** Records events, unless learning is paused: then nothing is stored and the call resolves with []. */
+  /**
+   * Records events, unless learning is paused (then nothing is stored and the call resolves with []). Events from a
+   * source the user opted out of are left out.
+   */
   async record(input: HistoryEventInput | readonly HistoryEventInput[]): Promise<HistoryEvent[]> {
     if (this.#paused) return [];
     const inputs = Array.isArray(input) ? (input as readonly HistoryEventInput[]) : [input as HistoryEventInput];
-    return this.store.record(inputs);
+    const blocked = await this.blockedSources();
+    const kept = blocked.size === 0 ? inputs : inputs.filter((event) => !blocked.has(event.source ?? 'app'));
+    return kept.length === 0 ? [] : this.store.record(kept);
+  }
+
+  /** Sources the user opted out of ('widget:news.example', …): nothing from them is recorded. */
+  async blockedSources(): Promise<Set<string>> {
+    const value = await this.store.settings.get(BLOCKED_SOURCES);
+    return new Set(Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+  }
+
+  /**
+   * Opts a source out (or back in). Opting out can also delete what it recorded (with everything derived from it:
+   * the usual cascade); otherwise its past events stay until the user deletes them.
+   */
+  async setSourceBlocked(source: string, blocked: boolean, options: { deleteRecorded?: boolean } = {}): Promise<CascadeResult | undefined> {
+    const sources = await this.blockedSources();
+    if (blocked) sources.add(source);
+    else sources.delete(source);
+    await this.store.settings.set(BLOCKED_SOURCES, [...sources].sort());
+    return blocked && options.deleteRecorded ? this.store.events.deleteRange({ source }) : undefined;
   }
 
   retrieve(query: string, options: RetrieveOptions & { signal?: AbortSignal } = {}): Promise<RetrievalResult> {

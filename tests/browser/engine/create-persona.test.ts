@@ -79,3 +79,32 @@ test('paused learning records nothing; after closing and reopening everything is
   const found = await again.retrieve('red ball park', { limit: 3 });
   expect(found.hits.map((hit) => hit.id)).toContain('ball');
 });
+
+test('storage, sources, the model catalogue, export and import preview, and wipe, all through the engine worker', async () => {
+  const persona = await open();
+  await embedded(persona);
+  const usage = await persona.storage.usage();
+  expect(usage.events).toBeGreaterThan(0);
+  expect(usage.quotaBytes).toBeGreaterThan(0);
+
+  await persona.sources.setBlocked('widget:ads', true);
+  expect(await persona.sources.blocked()).toEqual(['widget:ads']);
+  expect(await persona.record({ kind: 'click', text: 'an ad', source: 'widget:ads' })).toEqual([]);
+
+  const catalogue = await persona.models.catalogue();
+  expect(catalogue.length).toBeGreaterThanOrEqual(5);
+  for (const entry of catalogue) expect(entry.choice.backend).toBe('wllama');
+
+  const exported = await new Response(await persona.export()).blob();
+  expect(exported.size).toBeGreaterThan(0);
+  // Importing our own export into the same store changes nothing: every event is already here.
+  const preview = await persona.previewImport(exported);
+  expect(preview.encrypted).toBe(false);
+  expect(preview.added.event ?? 0).toBe(0);
+  expect((preview.skipped.event ?? 0) + (preview.updated.event ?? 0)).toBe(usage.events);
+
+  await persona.wipe();
+  await expect(persona.status()).rejects.toMatchObject({ name: 'StoreClosedError' });
+  const fresh = await open();
+  expect((await fresh.events.list()).events).toEqual([]);
+});

@@ -160,3 +160,21 @@ test('granularity: a new user gets the assigned persona\'s and global defaults a
   cold.retrieval.close();
   fresh.close();
 });
+
+test('per-source opt-out: nothing more is recorded from a source the user blocked, and its past events can go too', async () => {
+  await engine.record([
+    { id: 'n1', kind: 'view', text: 'Read about the stock market', source: 'widget:news' },
+    { id: 'n2', kind: 'view', text: 'Read about interest rates', source: 'widget:news' },
+  ]);
+  const removed = await engine.setSourceBlocked('widget:news', true, { deleteRecorded: true });
+  expect(removed?.deleted.sort()).toEqual(['n1', 'n2']);
+  expect([...(await engine.blockedSources())]).toEqual(['widget:news']);
+  const recorded = await engine.record([
+    { kind: 'view', text: 'Read about bonds', source: 'widget:news' },
+    { id: 'kept', kind: 'note', text: 'A note of my own' },
+  ]);
+  expect(recorded.map((event) => event.id)).toEqual(['kept']);
+  expect((await store.events.list({ source: 'widget:news' })).events).toEqual([]);
+  await engine.setSourceBlocked('widget:news', false);
+  expect(await engine.record({ id: 'back', kind: 'view', text: 'Read again', source: 'widget:news' })).toHaveLength(1);
+});
