@@ -100,8 +100,8 @@ test('storage, sources, the model catalogue, export and import preview, and wipe
   // Importing our own export into the same store changes nothing: every event is already here.
   const preview = await persona.previewImport(exported);
   expect(preview.encrypted).toBe(false);
-  expect(preview.added.event ?? 0).toBe(0);
-  expect((preview.skipped.event ?? 0) + (preview.updated.event ?? 0)).toBe(usage.events);
+  expect(preview.added.event).toBe(0);
+  expect(preview.skipped.event + preview.updated.event).toBe(usage.events);
 
   await persona.wipe();
   await expect(persona.status()).rejects.toMatchObject({ name: 'StoreClosedError' });
