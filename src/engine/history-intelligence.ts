@@ -141,6 +141,8 @@ export class HistoryIntelligence {
       })
       .finally(() => {
         this.#draining = undefined;
+        // A change that arrived while the report above was being read asked for one more drain: run it now.
+        if (this.#takeAgain()) this.#drain();
       });
   }
 }

@@ -63,6 +63,16 @@ test('record, load the model, chat: streamed pieces, provenance of stored events
   });
   expect(stopped.finishReason).toBe('abort');
   expect(stopped.id).toBeUndefined();
+
+  // Memory extraction in the engine worker, under the JSON grammar: stored or refused whole by policy. The
+  // extraction instructions need more than stories260K's 512 tokens: the same model with a 2,048-token context.
+  await persona.models.load({ ...STORIES, id: 'stories260K-2k', contextSize: 2048 });
+  const memoriesBefore = await persona.memories.list();
+  const report = await persona.memories.extract();
+  expect(Array.isArray((JSON.parse(report.modelAnswer ?? '') as { memories: unknown }).memories)).toBe(true);
+  const memoriesAfter = await persona.memories.list();
+  if (report.rejected === undefined) expect(memoriesAfter.length).toBe(memoriesBefore.length + report.added);
+  else expect(memoriesAfter).toEqual(memoriesBefore);
 });
 
 test('paused learning records nothing; after closing and reopening everything is found again', async () => {
