@@ -13,6 +13,7 @@
 // n·k·d multiply-adds); callers refresh the profile, not every keystroke.
 import { InvalidInputError } from './errors';
 import { ENGLISH_STOP_WORDS } from './tokenizer';
+import { seededRandom } from './seeded-random';
 
 export interface InterestItem {
   /** The event id; it is what `Interest.eventIds` returns for provenance and what `remove` takes. */
@@ -97,18 +98,6 @@ interface FittedCluster {
   members: StoredItem[];
   centroid: Float32Array;
   label: string[];
-}
-
-/** Mulberry32: tiny, fast and good enough to seed k-means; the same seed gives the same stream everywhere. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function byCodeUnits(a: string, b: string): number {

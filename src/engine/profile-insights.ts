@@ -3,23 +3,14 @@
 // by frequency and recency, with a weekly trend), style from the user's own messages and notes. Recomputed from
 // what is stored, so a deleted event leaves no trace after the next update.
 import type { HistoryEvent } from '../core/history-event';
-import { InterestModel } from '../core/interests';
+import { InterestModel, type Interest } from '../core/interests';
 import { styleTraits, type StyleTraits } from '../core/style-traits';
 import { wordsTokenizer } from '../core/tokenizer';
 import { EmbeddingQueue } from '../store/embedding-queue';
 import type { PersonaStore } from '../store/persona-store';
 
-/** An interest as the profile stores it (plain JSON: the centroid stays in memory; a type, so it is JSON-assignable). */
-export type StoredInterest = {
-  id: string;
-  label: string[];
-  weight: number;
-  count: number;
-  lastSeen: number;
-  trend: number[];
-  /** Its newest member events, for provenance. */
-  eventIds: string[];
-};
+/** An interest as the profile stores it: plain JSON (the centroid stays in memory), its newest 20 events kept. */
+export type StoredInterest = Omit<Interest, 'centroid'>;
 
 export interface ProfileInsights {
   interests: StoredInterest[];

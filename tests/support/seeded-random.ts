@@ -1,13 +1,2 @@
-// One seeded PRNG for every test and benchmark that needs repeatable randomness.
-
-/** mulberry32: a tiny, well-distributed 32-bit PRNG; numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Tests and benchmarks draw from the product's own seeded PRNG (src/core/seeded-random.ts).
+export { seededRandom } from '../../src/core/seeded-random';

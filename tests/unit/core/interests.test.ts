@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { InvalidInputError } from '../../../src/core/errors';
 import { InterestModel, type Interest, type InterestItem } from '../../../src/core/interests';
 import { wordsTokenizer } from '../../../src/core/tokenizer';
+import { seededRandom } from '../../support/seeded-random';
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -19,17 +20,8 @@ const TOPICS = Object.keys(VOCABULARY) as Topic[];
 /** Words every topic uses, plus what a label must never show: stop words and numbers. */
 const FILLER = ['today', 'really', 'thing', 'the', 'and', '2024', '12.50', 'x'];
 
-/** Mulberry32: a linear congruential generator's consecutive draws are correlated, which skews Box–Muller. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Mulberry32 rather than a linear congruential generator: consecutive LCG draws are correlated, which skews Box–Muller. */
+const random = seededRandom;
 
 function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
