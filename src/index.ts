@@ -75,7 +75,10 @@ export type { RetrieveOptions } from './core/hybrid-retriever';
 export { createPersona, Persona, type PersonaOptions, type PersonaStatus } from './persona';
 export type { EngineOpenOptions, HostStatus } from './engine/engine-host';
 /** chat() retrieves from the user's history, composes a personalized prompt and answers with provenance. */
-export { PersonaEngine, type Answer, type ChatOptions, type EngineStatus, type PersonaEngineOptions } from './engine/persona-engine';
+export { PersonaEngine, type Answer, type ChatOptions, type EngineStatus, type PersonaEngineOptions, type RankInput } from './engine/persona-engine';
+/** On-device ranking for host sites, its fold-in, and what each ranked item carries. */
+export { rankItems, type RankedItem, type RankOptions } from './core/ranking';
+export { foldInUserFactor } from './core/fold-in';
 /** The prompt composer on its own, and the stated token estimate it uses without a tokenizer. */
 export { composePrompt, DEFAULT_INSTRUCTIONS, escapeUserData, type ComposeBudget, type ComposedPrompt, type ComposeInput, type ComposerEvidence, type ProvenanceItem } from './core/prompt-composer';
 export { estimateTokens } from './core/token-estimate';

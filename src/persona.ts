@@ -9,7 +9,7 @@ import type { RetrieveOptions } from './core/hybrid-retriever';
 import type { MemoryInput } from './core/memory';
 import type { ComposerMessage } from './core/prompt-composer';
 import type { EngineHost, EngineOpenOptions, HostStatus } from './engine/engine-host';
-import type { Answer, ChatOptions } from './engine/persona-engine';
+import type { Answer, ChatOptions, PersonaEngine, RankInput } from './engine/persona-engine';
 import type { ModelLoadProgress } from './llm/chat-backend';
 import type { ModelSpec } from './llm/model-spec';
 import { remoteJob } from './platform/cancellable-jobs';
@@ -76,6 +76,14 @@ export class Persona {
     const { onToken, signal, ...rest } = options;
     const plain = conversation.map(({ role, content }) => ({ role, content }));
     return remoteJob(signal, (jobId) => this.host.cancel(jobId), (jobId) => this.#call(this.host.chat(jobId, plain, rest, onToken ? proxy(onToken) : undefined)));
+  }
+
+  /**
+   * Orders the host's items for this user, on the device, each with its score parts and a reason ("because you rated
+   * The Matrix highly"). Nothing about the user leaves: only the order and the reasons come back to the page.
+   */
+  rank(items: readonly RankInput[], options: Parameters<PersonaEngine['rank']>[1] = {}) {
+    return this.#call(this.host.rank([...items], options));
   }
 
   /** What the user said about an answer: 'up', 'down', 'edit' (with the edited text), 'regenerate', 'copy'. */

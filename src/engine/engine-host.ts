@@ -26,7 +26,7 @@ import type { EventQuery, RangeDeletion } from '../store/events';
 import type { MemoryPatch, MemoryQuery } from '../store/memories';
 import { PersonaStore } from '../store/persona-store';
 import { HistoryIntelligence, type IntelligenceStatus } from './history-intelligence';
-import { PersonaEngine, type ChatOptions, type EngineStatus, type PersonaEngineOptions } from './persona-engine';
+import { PersonaEngine, type ChatOptions, type EngineStatus, type PersonaEngineOptions, type RankInput } from './persona-engine';
 
 export interface EngineOpenOptions {
   /** The user's database (default 'persona'). */
@@ -211,6 +211,10 @@ export class EngineHost {
 
   async modelStorage() {
     return (await this.#models()).storage();
+  }
+
+  rank(items: RankInput[], options: Parameters<PersonaEngine['rank']>[1] = {}) {
+    return this.#require().rank(items, options);
   }
 
   updateInsights() {

@@ -12,6 +12,7 @@ import { estimateTokens } from '../core/token-estimate';
 import type { ChatBackend, ChatResult } from '../llm/chat-backend';
 import { DEFAULT_CONTEXT_SIZE } from '../llm/model-spec';
 import type { CascadeResult } from '../store/cascade';
+import { rankItems, type RankCandidate, type RankedItem, type RankOptions, type RatedItem } from '../core/ranking';
 import type { PersonaStore } from '../store/persona-store';
 import type { HistoryRetrieval, RetrievalResult } from './history-retrieval';
 import { MemoryExtractor, type ExtractionReport, type MemoryExtractorOptions } from './memory-extractor';
@@ -91,6 +92,22 @@ export interface EngineStatus {
 }
 
 const DEFAULT_ANSWER_TOKENS = 512;
+/** What says the user likes an item: a rating, or having clicked, read, viewed or bought it. */
+const RANK_SIGNALS = new Set(['rating', 'click', 'read', 'view', 'purchase']);
+/** The newest events ranking reads the user's taste from. */
+const RANK_HISTORY = 500;
+
+/** An item a host asks Persona to rank. */
+export interface RankInput {
+  id: string;
+  /** Title and description: embedded with the history's model for content affinity. */
+  text?: string;
+  /** The host's item factor (learnt from aggregate data), folded in against the user's own ratings on the device. */
+  factor?: readonly number[] | Float32Array;
+  /** Global popularity: a share in 0..1 or raw counts. */
+  popularity?: number;
+  metadata?: Readonly<Record<string, unknown>>;
+}
 /** The setting that lists the sources the user opted out of. */
 const BLOCKED_SOURCES = 'sources.blocked';
 const DEFAULT_EVIDENCE = 12;
@@ -111,6 +128,7 @@ export class PersonaEngine {
   readonly #learningReady: Promise<void>;
   readonly #stopFeed: () => void;
   readonly #embedderModel: string | undefined;
+  readonly #embedder: Embedder | undefined;
   readonly #priors: PersonaEngineOptions['priors'];
   readonly #extractEvery: number;
   readonly #extractAfterMs: number;
@@ -129,6 +147,7 @@ export class PersonaEngine {
     this.#extractor = new MemoryExtractor(this.store, options.extraction);
     this.#summarizer = new ProfileSummarizer(this.store);
     this.#embedderModel = options.embedder?.model;
+    this.#embedder = options.embedder;
     this.#priors = options.priors;
     this.#learning = options.embedder ? new PreferenceLearning(this.store, options.embedder) : undefined;
     this.#learningReady = (this.#learning?.rebuild() ?? Promise.resolve()).catch((error: unknown) => {
@@ -185,6 +204,48 @@ export class PersonaEngine {
       await this.#learning.learn(record);
     }
     return record;
+  }
+
+  /**
+   * Orders a host's items for this user, on the device: content affinity to what they rated, clicked, read or bought
+   * (weighted by rating and recency), a fold-in of their factor against host item factors, the popularity prior
+   * and the persona prior, mixed with cold-start shrinkage; each item comes back with its score parts and a reason.
+   */
+  async rank(items: readonly RankInput[], options: RankOptions & { personaPrior?: Readonly<Record<string, number>>; personaLabel?: string } = {}): Promise<RankedItem[]> {
+    const page = await this.store.events.list({ limit: RANK_HISTORY });
+    const history = page.events.filter((event) => RANK_SIGNALS.has(event.kind) && event.role !== 'assistant');
+    const embedder = this.#embedder;
+    const texts = [...items.map((item) => item.text ?? ''), ...history.map((event) => event.text)];
+    const vectors = embedder && texts.length > 0 ? await embedder.embed(texts) : undefined;
+    const dim = embedder?.dim ?? 0;
+    const vectorAt = (i: number) => (vectors ? vectors.subarray(i * dim, (i + 1) * dim) : undefined);
+    const candidates: RankCandidate[] = items.map((item, i) => {
+      const vector = item.text ? vectorAt(i) : undefined;
+      return {
+        id: item.id,
+        ...(item.text === undefined ? {} : { text: item.text }),
+        ...(vector ? { vector } : {}),
+        ...(item.factor ? { factor: item.factor } : {}),
+        ...(item.popularity === undefined ? {} : { popularity: item.popularity }),
+        ...(item.metadata ? { metadata: item.metadata } : {}),
+      };
+    });
+    // Host item factors, by item id, so the user's own rated items fold in against them.
+    const factors = new Map(items.filter((item) => item.factor).map((item) => [item.id, item.factor as ArrayLike<number>]));
+    const rated: RatedItem[] = history.map((event, i) => {
+      const vector = vectorAt(items.length + i);
+      const factor = event.itemId ? factors.get(event.itemId) : undefined;
+      return {
+        id: event.itemId ?? event.id,
+        ts: event.ts,
+        title: event.text,
+        ...(event.kind === 'rating' && event.rating !== undefined ? { rating: event.rating } : {}),
+        ...(vector ? { vector } : {}),
+        ...(factor ? { factor } : {}),
+      };
+    });
+    const { personaPrior, personaLabel, ...rankOptions } = options;
+    return rankItems(candidates, { rated, now: this.#clock(), ...(personaPrior ? { personaPrior } : {}), ...(personaLabel ? { personaLabel } : {}) }, rankOptions);
   }
 
   /** Interests (clustered from the history's embeddings) and style traits, stored in the profile's traits. */
