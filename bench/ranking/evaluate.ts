@@ -62,15 +62,22 @@ export function evaluate(fold: Fold, scorer: RankingScorer, options: { n19?: boo
 
 /**
  * Median milliseconds to score AND sort 1,000 candidates for one user, over `users` users (after a warm-up), in this
- * Node process. Candidates are drawn from the catalogue with a fixed seed. A Persona entry may bring its own timer
+ * Node process. Candidates are 1,000 distinct catalogue items drawn with a fixed seed. A Persona entry may bring its own timer
  * (e.g. measured in the browser) instead; see persona-scorers.ts.
  */
 export function timeRank1000(fold: Fold, catalogue: Int32Array, scorer: RankingScorer, users = 100): number {
   const random = seededRandom(1000);
+  // 1,000 distinct items (a host's list has no duplicates): a partial Fisher–Yates shuffle of the catalogue.
+  const pool = Int32Array.from(catalogue);
   const sample = (): Int32Array => {
-    const out = new Int32Array(Math.min(1000, catalogue.length));
-    for (let i = 0; i < out.length; i++) out[i] = catalogue[Math.floor(random() * catalogue.length)] as number;
-    return out;
+    const n = Math.min(1000, pool.length);
+    for (let i = 0; i < n; i++) {
+      const j = i + Math.floor(random() * (pool.length - i));
+      const swap = pool[i] as number;
+      pool[i] = pool[j] as number;
+      pool[j] = swap;
+    }
+    return pool.slice(0, n);
   };
   const cases = fold.cases.slice(0, users);
   const times: number[] = [];

@@ -1,9 +1,22 @@
 // Hook point for Persona's own rankers (issue 6). The benchmark evaluates every entry registered here beside the
-// baselines, on the same folds and negatives, and emits a `persona_*` row for each; with none registered it emits none.
-// Expected names: persona_content, persona_content_pop, persona_full.
+// baselines, on the same folds and negatives, and emits a `persona_*` row for each.
+//
+// Persona is scored per user as on a device: src/core/ranking.ts (the code rank() runs) sees only that user's
+// training ratings, the item catalogue (title, genres and tags, embedded with the bundled model), and — in the
+// variants that use them — the global popularity prior and host item factors. The item factors are BPR-MF factors
+// learnt with the evaluated users left out (user-level 5-fold: each user's factor is folded in on the device against
+// item factors trained on the other four fifths), so the host never saw the users being ranked. Each variant's
+// hyper-parameters are chosen on the validation fold (each user's second-latest rating), never on test items.
+import { fileURLToPath } from 'node:url';
+import { ndcg, rankOfTest } from '../../src/core/ranking-metrics';
+import { itemGram } from '../../src/core/fold-in';
+import { scoreForBench, type RankCandidate, type RankOptions, type RatedItem } from '../../src/core/ranking';
+import { BUNDLED_EMBEDDER } from '../../src/embed/embedder-config';
+import { TransformersEmbedder } from '../../src/embed/transformers-embedder';
+import { BprModel, itemCounts } from './baselines.ts';
 import type { Dataset } from './data.ts';
 import type { RankingScorer } from './evaluate.ts';
-import type { Fold, Split } from './split.ts';
+import type { Fold, Split, UserHistory } from './split.ts';
 
 export interface PersonaScorerContext {
   readonly dataset: Dataset;
@@ -31,5 +44,134 @@ export interface PersonaScorerEntry {
   rank1000MsP50?(context: PersonaScorerContext): number | Promise<number>;
 }
 
-/** Registered Persona scorers; the engine owner adds entries here. */
-export const personaScorers: readonly PersonaScorerEntry[] = [];
+/** The BPR-MF baseline's validated settings, reused for the host's item factors. */
+const HOST_BPR = { factors: 64, lr: 0.05, reg: 0.005, epochs: 105 };
+const FOLDS = 5;
+
+let itemVectors: { dim: number; vectors: Float32Array } | undefined;
+
+/** Every catalogue item embedded once with the bundled model: "title. genres. tags". */
+async function embedCatalogue(dataset: Dataset): Promise<{ dim: number; vectors: Float32Array }> {
+  if (itemVectors) return itemVectors;
+  const embedder = await TransformersEmbedder.load({ ...BUNDLED_EMBEDDER, localModelPath: fileURLToPath(new URL('../../public/models/', import.meta.url)) });
+  const texts = dataset.items.map((item) => `${item.title}. ${item.genres.join(', ')}. ${item.tags.slice(0, 20).join(', ')}`);
+  const vectors = await embedder.embed(texts);
+  itemVectors = { dim: embedder.dim, vectors };
+  await embedder.dispose();
+  return itemVectors;
+}
+
+interface HostFactors {
+  factorOf: (user: number) => (item: number) => Float32Array;
+  /** VᵀV of the catalogue's factors in the user's fold model, for the implicit fold-in. */
+  gramOf: (user: number) => Float64Array;
+}
+
+/** Host item factors per user: BPR-MF trained without the user's fold, with the item bias as one more dimension. */
+function hostFactors(context: PersonaScorerContext): HostFactors {
+  const { fold, dataset, split, seed } = context;
+  const itemCount = dataset.items.length;
+  const d = HOST_BPR.factors;
+  const models: Float32Array[] = [];
+  for (let f = 0; f < FOLDS; f++) {
+    const histories: UserHistory[] = fold.histories.map((history, user) => (user % FOLDS === f ? { user, ratings: [] } : history));
+    const withoutFold: Fold = { ...fold, histories, train: fold.train.filter((r) => r.user % FOLDS !== f) };
+    const model = new BprModel(withoutFold, itemCount, split.catalogue, { factors: d, lr: HOST_BPR.lr, reg: HOST_BPR.reg }, seed + 100 + f);
+    for (let e = 0; e < HOST_BPR.epochs; e++) model.epoch();
+    const factors = new Float32Array(itemCount * (d + 1));
+    for (let i = 0; i < itemCount; i++) {
+      factors.set(model.q.subarray(i * d, (i + 1) * d), i * (d + 1));
+      factors[i * (d + 1) + d] = model.b[i] as number;
+    }
+    models.push(factors);
+  }
+  const grams = models.map((factors) => itemGram(Array.from(split.catalogue, (item) => factors.subarray(item * (d + 1), (item + 1) * (d + 1)))));
+  return {
+    factorOf: (user) => {
+      const factors = models[user % FOLDS] as Float32Array;
+      return (item) => factors.subarray(item * (d + 1), (item + 1) * (d + 1));
+    },
+    gramOf: (user) => grams[user % FOLDS] as Float64Array,
+  };
+}
+
+interface Setup {
+  vectors: { dim: number; vectors: Float32Array };
+  popularity?: Float64Array;
+  factors?: HostFactors;
+}
+
+function scorer(setup: Setup, options: RankOptions): RankingScorer {
+  const { dim, vectors } = setup.vectors;
+  const vectorOf = (item: number) => vectors.subarray(item * dim, (item + 1) * dim);
+  return (history, candidates) => {
+    const factorOf = setup.factors?.factorOf(history.user);
+    const rated: RatedItem[] = history.ratings.map((r) => ({
+      id: String(r.item),
+      rating: r.rating,
+      ts: r.timestamp * 1_000,
+      vector: vectorOf(r.item),
+      ...(factorOf ? { factor: factorOf(r.item) } : {}),
+    }));
+    const list: RankCandidate[] = Array.from(candidates, (item) => ({
+      id: String(item),
+      vector: vectorOf(item),
+      ...(setup.popularity ? { popularity: setup.popularity[item] } : {}),
+      ...(factorOf ? { factor: factorOf(item) } : {}),
+    }));
+    return scoreForBench(rated, list, setup.factors ? { ...options, foldInMode: 'implicit', foldInGram: setup.factors.gramOf(history.user) } : options);
+  };
+}
+
+/** Mean NDCG@10 over a fold's cases at 100 negatives: what each variant tunes on (validation only). */
+function foldNdcg(fold: Fold, score: RankingScorer): number {
+  let sum = 0;
+  for (const c of fold.cases) {
+    const candidates = new Int32Array([c.target, ...c.negatives]);
+    sum += ndcg(rankOfTest(score(c.history, candidates), 0), 10);
+  }
+  return sum / fold.cases.length;
+}
+
+/** A variant: its fixed weights and the grid its remaining options are tuned over on the validation fold. */
+function variant(name: `persona_${string}`, uses: { popularity: boolean; factors: boolean }, weights: RankOptions['weights'], grid: readonly RankOptions[]): PersonaScorerEntry {
+  let chosen: RankOptions | undefined;
+  let tuning: { options: RankOptions; ndcg10: number }[] = [];
+  return {
+    name,
+    async build(context) {
+      const setup: Setup = {
+        vectors: await embedCatalogue(context.dataset),
+        ...(uses.popularity ? { popularity: itemCounts(context.fold, context.dataset.items.length) } : {}),
+        ...(uses.factors ? { factors: hostFactors(context) } : {}),
+      };
+      if (context.fold.name === 'validation') {
+        tuning = grid.map((options) => ({ options, ndcg10: foldNdcg(context.fold, scorer(setup, { ...options, weights: { ...weights, ...options.weights } })) }));
+        chosen = [...tuning].sort((a, b) => b.ndcg10 - a.ndcg10)[0]?.options;
+      }
+      const options = chosen ?? grid[0] ?? {};
+      return scorer(setup, { ...options, weights: { ...weights, ...options.weights } });
+    },
+    hyperparameters: () => ({ weights, chosen, tuning: tuning.map((t) => ({ ...t.options, ndcg10_validation: Number(t.ndcg10.toFixed(4)) })) }),
+  };
+}
+
+const DAY = 86_400_000;
+const RECENCY = [{ halfLifeMs: 90 * DAY }, { halfLifeMs: 365 * DAY }, { halfLifeMs: Infinity }] as const;
+
+/** Registered Persona scorers. */
+export const personaScorers: readonly PersonaScorerEntry[] = [
+  variant('persona_content', { popularity: false, factors: false }, { content: 1, foldIn: 0, preference: 0, popularity: 0, persona: 0 }, RECENCY),
+  variant(
+    'persona_content_pop',
+    { popularity: true, factors: false },
+    { content: 1, foldIn: 0, preference: 0, popularity: 1, persona: 0 },
+    [5, 20, 80, 320].flatMap((shrinkageK) => RECENCY.map((r) => ({ ...r, shrinkageK }))),
+  ),
+  variant(
+    'persona_full',
+    { popularity: true, factors: true },
+    { content: 1, foldIn: 1, preference: 0, popularity: 1, persona: 0 },
+    [4, 16, 64].flatMap((foldIn) => [40, 160].flatMap((foldInAlpha) => [5, 40].map((shrinkageK) => ({ shrinkageK, foldInAlpha, halfLifeMs: 365 * DAY, weights: { foldIn } })))),
+  ),
+];

@@ -83,6 +83,16 @@ export interface RankOptions {
   reasonMinSimilarity?: number;
   /** Ridge strength of the local fold-in. Default 1. */
   foldInLambda?: number;
+  /**
+   * 'explicit' (default): the user's centred ratings are regression targets (host factors from rating prediction).
+   * 'implicit': every item the user interacted with is a positive with confidence 1 + α·recency, and with
+   * `foldInGram` (VᵀV of the host's catalogue factors) the rest count as weak negatives — the matching solve for
+   * host factors learnt from implicit feedback (BPR, implicit ALS).
+   */
+  foldInMode?: 'explicit' | 'implicit';
+  foldInGram?: Float64Array;
+  /** Implicit fold-in confidence per unit of recency weight. Default 10. */
+  foldInAlpha?: number;
   /** 'z' (default): z-scores clipped to ±3. 'rank': ranks spread uniformly over ±√3 (same variance, robust). */
   normalization?: 'z' | 'rank';
   /** MMR trade-off λ in (0, 1]: relevance × λ − (1 − λ) × similarity to items above. Undefined → no MMR. */
@@ -446,13 +456,19 @@ function dotsInto(rows: Float32Array, base: number, packed: Float32Array, count:
 
 /** u·v_c, with u folded in from the history items that carry host factors (target: the centred signal). */
 function foldInAffinity(candidates: readonly RankCandidate[], user: RankUser, signals: HistorySignals, options: RankOptions, out: Float64Array): void {
+  const implicit = options.foldInMode === 'implicit';
   const observations: FoldInObservation[] = [];
   user.rated.forEach((item, i) => {
     const signal = signals.signal[i] as number;
-    if (item.factor && signal !== 0) observations.push({ itemFactor: item.factor, rating: signal, weight: signals.recency[i] });
+    if (!item.factor) return;
+    if (implicit) observations.push({ itemFactor: item.factor, rating: 1, weight: signals.recency[i] });
+    else if (signal !== 0) observations.push({ itemFactor: item.factor, rating: signal, weight: signals.recency[i] });
   });
   if (observations.length === 0) return;
-  const u = foldInUserFactor(observations, { lambda: options.foldInLambda ?? 1 });
+  const u = foldInUserFactor(observations, {
+    lambda: options.foldInLambda ?? 1,
+    ...(implicit ? { mode: 'implicit' as const, ...(options.foldInGram ? { itemGram: options.foldInGram } : {}), ...(options.foldInAlpha === undefined ? {} : { alpha: options.foldInAlpha }) } : {}),
+  });
   const dim = u.length;
   for (let i = 0; i < candidates.length; i++) {
     const v = (candidates[i] as RankCandidate).factor;
