@@ -13,6 +13,7 @@ import type { Answer, ChatOptions, PersonaEngine, RankInput } from './engine/per
 import type { ModelLoadProgress } from './llm/chat-backend';
 import type { ModelSpec } from './llm/model-spec';
 import { remoteJob } from './platform/cancellable-jobs';
+import { tokenRelay } from './platform/token-relay';
 import { installNamedErrorTransfer } from './platform/named-error-transfer';
 import { workerCrash } from './platform/worker-crash';
 import type { ChangeMessage } from './store/change-feed';
@@ -72,10 +73,13 @@ export class Persona {
   }
 
   /** Answers the conversation's last message from a personalized prompt; see PersonaEngine.chat. */
-  chat(conversation: readonly ComposerMessage[], options: ChatOptions = {}): Promise<Answer> {
+  async chat(conversation: readonly ComposerMessage[], options: ChatOptions = {}): Promise<Answer> {
     const { onToken, signal, ...rest } = options;
     const plain = conversation.map(({ role, content }) => ({ role, content }));
-    return remoteJob(signal, (jobId) => this.host.cancel(jobId), (jobId) => this.#call(this.host.chat(jobId, plain, rest, onToken ? proxy(onToken) : undefined)));
+    const relay = onToken ? tokenRelay(onToken) : undefined;
+    const answer = await remoteJob(signal, (jobId) => this.host.cancel(jobId), (jobId) => this.#call(this.host.chat(jobId, plain, rest, relay ? proxy(relay.piece) : undefined)));
+    relay?.finish(answer.text);
+    return answer;
   }
 
   /**

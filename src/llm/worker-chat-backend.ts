@@ -2,6 +2,7 @@
 // Aborting a call's signal cancels its job in the worker; named errors arrive as their own classes.
 import { proxy, wrap, type Remote } from 'comlink';
 import { remoteJob } from '../platform/cancellable-jobs';
+import { tokenRelay } from '../platform/token-relay';
 import { installNamedErrorTransfer } from '../platform/named-error-transfer';
 import { workerCrash } from '../platform/worker-crash';
 import { notStarted, type BackendKind, type ChatBackend, type ChatMessage, type ChatResult, type GenerateOptions, type LoadOptions } from './chat-backend';
@@ -47,15 +48,13 @@ export class WorkerChatBackend implements ChatBackend {
   chat(messages: readonly ChatMessage[], options: GenerateOptions = {}): Promise<ChatResult> {
     // Already aborted: the worker would start before the cancellation reached it.
     if (options.signal?.aborted) return Promise.resolve(notStarted());
-    const { onToken } = options;
     const plain = messages.map(({ role, content }) => ({ role, content }));
-    return this.#call(options.signal, (jobId) => this.host.chat(jobId, plain, request(options), onToken ? proxy(onToken) : undefined));
+    return this.#relayed(options, (jobId, piece) => this.host.chat(jobId, plain, request(options), piece));
   }
 
   complete(prompt: string, options: GenerateOptions = {}): Promise<ChatResult> {
     if (options.signal?.aborted) return Promise.resolve(notStarted());
-    const { onToken } = options;
-    return this.#call(options.signal, (jobId) => this.host.complete(jobId, prompt, request(options), onToken ? proxy(onToken) : undefined));
+    return this.#relayed(options, (jobId, piece) => this.host.complete(jobId, prompt, request(options), piece));
   }
 
   countTokens(text: string): Promise<number> {
@@ -75,6 +74,14 @@ export class WorkerChatBackend implements ChatBackend {
   terminate(): void {
     this.#model = undefined;
     this.worker.terminate();
+  }
+
+  /** A generation whose pieces all reach onToken, in order, before it resolves (see token-relay.ts). */
+  async #relayed(options: GenerateOptions, run: (jobId: string, piece: ((piece: string) => void) | undefined) => Promise<ChatResult>): Promise<ChatResult> {
+    const relay = options.onToken ? tokenRelay(options.onToken) : undefined;
+    const result = await this.#call(options.signal, (jobId) => run(jobId, relay ? proxy(relay.piece) : undefined));
+    relay?.finish(result.text);
+    return result;
   }
 
   #call<T>(signal: AbortSignal | undefined, run: (jobId: string) => Promise<T>): Promise<T> {

@@ -7,6 +7,7 @@ import { afterEach, expect, test } from 'vitest';
 import { ModelDownloadError } from '../../../src/core/errors';
 import type { ModelSpec } from '../../../src/llm/model-spec';
 import { installNamedErrorTransfer } from '../../../src/platform/named-error-transfer';
+import { tokenRelay } from '../../../src/platform/token-relay';
 import type { Tab } from './support/tab.worker';
 
 installNamedErrorTransfer();
@@ -44,8 +45,11 @@ test('the second tab uses the first tab\'s model: loaded once, answers streamed 
   expect(await second.tab.localLoads()).toBe(0);
   expect(await second.tab.model()).toBe('stories260K');
 
+  // The page receives pieces through the relay every client of a worker uses (token-relay.ts).
   const pieces: string[] = [];
-  const answer = await second.tab.complete('Once upon a time', { maxTokens: 40 }, proxy((piece: string) => pieces.push(piece)));
+  const relay = tokenRelay((piece) => pieces.push(piece));
+  const answer = await second.tab.complete('Once upon a time', { maxTokens: 40 }, proxy(relay.piece));
+  relay.finish(answer.text);
   expect(REFERENCE.startsWith(answer.text) || answer.text.startsWith(REFERENCE)).toBe(true);
   expect(pieces.join('')).toBe(answer.text);
   expect(pieces.length).toBeGreaterThan(10);
