@@ -1,18 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { InvalidInputError } from '../../../src/core/errors';
 import { MAX_FOLD_IN_DIMENSION, foldInUserFactor, itemGram, solveSymmetricPositiveDefinite, type FoldInObservation } from '../../../src/core/fold-in';
+import { seededRandom } from '../../support/seeded-random';
 
-/** mulberry32: a small seeded generator, so the synthetic data is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The project's seeded generator, so the synthetic data is the same on every run.
+const random = seededRandom;
 
 const gaussian = (rand: () => number) => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 const randomVector = (rand: () => number, d: number) => Float32Array.from({ length: d }, () => gaussian(rand));

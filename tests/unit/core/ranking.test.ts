@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { InvalidInputError } from '../../../src/core/errors';
 import { foldInUserFactor } from '../../../src/core/fold-in';
 import { rankItems, scoreCandidates, scoreForBench, type BlendWeights, type RankCandidate, type RankUser, type RatedItem } from '../../../src/core/ranking';
+import { seededRandom } from '../../support/seeded-random';
 
 const D = 8;
 const NOW = Date.UTC(2025, 0, 1);
@@ -16,17 +17,8 @@ function topic(k: number, tilt = 0, toward = (k + 1) % D): Float32Array {
   return v.map((x) => x / n);
 }
 
-/** mulberry32, for the synthetic factor data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The project's seeded generator, so the synthetic data is the same on every run.
+const random = seededRandom;
 
 const only = (component: keyof BlendWeights): Partial<BlendWeights> => ({ content: 0, foldIn: 0, preference: 0, popularity: 0, persona: 0, [component]: 1 });
 const ids = (items: readonly { id: string }[]) => items.map((i) => i.id);
