@@ -2,7 +2,7 @@
 // Random, MostPop, ItemKNN (item-item cosine) and BPR-MF (matrix factorisation, from scratch, Float32Arrays).
 import { seededRandom } from '../../tests/support/seeded-random.ts';
 import type { RankingScorer } from './evaluate.ts';
-import type { Fold } from './split.ts';
+import { contains, type Fold } from './split.ts';
 
 /** Seeded uniform scores: the floor every method must clear. */
 export function randomScorer(seed: number): RankingScorer {
@@ -236,17 +236,7 @@ export class BprModel {
   }
 
   private rated(u: number, item: number): boolean {
-    const items = this.userItems[u] as Int32Array;
-    let lo = 0;
-    let hi = items.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = items[mid] as number;
-      if (v === item) return true;
-      if (v < item) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
+    return contains(this.userItems[u] as Int32Array, item);
   }
 
   /** Runs one epoch of SGD. */

@@ -64,7 +64,8 @@ function byUser(dataset: Dataset): { perUser: Rating[][]; duplicates: number } {
   return { perUser, duplicates };
 }
 
-function contains(sorted: Int32Array, x: number): boolean {
+/** Whether the ascending `sorted` holds `x` (binary search). */
+export function contains(sorted: Int32Array, x: number): boolean {
   let lo = 0;
   let hi = sorted.length - 1;
   while (lo <= hi) {
