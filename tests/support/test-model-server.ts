@@ -4,7 +4,7 @@
 // parameters play a bad network: `rate=<bytes per second>` sends slowly, `cut=<bytes>` drops the connection after
 // that many bytes of the body. Test-only: the app and its build never see this.
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Plugin } from 'vite';
@@ -13,10 +13,36 @@ export const TEST_MODELS_PATH = '/test-models/';
 /** Every URL under here answers an HTML page with status 200: a single-page app's fallback for a missing file. */
 export const SPA_FALLBACK_PATH = '/test-spa-fallback/';
 
-/** The shared test models sit beside the repository: <root>/../shared/models. */
+/** The real model the LLM tests load. */
+export const TEST_MODEL_FILE = 'stories260K.gguf';
+
+/**
+ * Where the shared test models are: PERSONA_TEST_MODELS, else the first `shared/models` holding the test model in
+ * the repository's parent folders (normally <root>/../shared/models); that default path when none does.
+ */
 export function testModelsDir(root: string): string {
-  return resolve(process.env.PERSONA_TEST_MODELS ?? join(root, '../shared/models'));
+  if (process.env.PERSONA_TEST_MODELS) return resolve(process.env.PERSONA_TEST_MODELS);
+  for (let dir = resolve(root, '..'); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'shared/models');
+    if (existsSync(join(candidate, TEST_MODEL_FILE))) return candidate;
+    if (dirname(dir) === dir) return resolve(root, '../shared/models');
+  }
 }
+
+/** Whether the shared test model is there: without it the tests that load it cannot run (see vite.config.ts). */
+export function hasTestModels(root: string): boolean {
+  return existsSync(join(testModelsDir(root), TEST_MODEL_FILE));
+}
+
+/** Browser test files that load the real test model. */
+export const NEEDS_TEST_MODELS = [
+  'tests/browser/llm/wllama-worker.test.ts',
+  'tests/browser/llm/model-file-cache.test.ts',
+  'tests/browser/llm/model-manager.test.ts',
+  'tests/browser/llm/shared-chat-backend.test.ts',
+  'tests/browser/engine/persona-engine.test.ts',
+  'tests/browser/engine/create-persona.test.ts',
+];
 
 /** Passes bytes through at `rate` bytes/s at most and errors after `cut` bytes. */
 function badNetwork(rate: number | undefined, cut: number | undefined): Transform {
