@@ -64,6 +64,8 @@ export class Persona {
 
   readonly events = {
     list: (query: EventQuery = {}) => this.#call(this.host.listEvents(query)),
+    /** The events with these ids, in order; undefined where one no longer exists. */
+    get: (ids: readonly string[]) => this.#call(this.host.getEvents([...ids])),
     delete: (id: string) => this.#call(this.host.deleteEvent(id)),
     deleteRange: (range: RangeDeletion) => this.#call(this.host.deleteEventRange(range)),
   };
@@ -101,6 +103,10 @@ export class Persona {
     updateInsights: () => this.#call(this.host.updateInsights()),
     /** Has the model write the summary again now (a user's edit is kept). */
     refreshSummary: (options: { signal?: AbortSignal } = {}) => remoteJob(options.signal, (jobId) => this.host.cancel(jobId), (jobId) => this.#call(this.host.refreshSummary(jobId))),
+    /** Replaces the summary with the user's text; regeneration keeps it (see ProfileSummary.editedAt). */
+    editSummary: (text: string) => this.#call(this.host.editSummary(text)),
+    /** The persona match: the user's own share and the host's persona and global defaults' shares, in words too. */
+    granularity: () => this.#call(this.host.granularity()),
     setPreference: (key: string, value: string) => this.#call(this.host.setPreference(key, value)),
     removePreference: (key: string) => this.#call(this.host.removePreference(key)),
   };

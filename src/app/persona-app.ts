@@ -1,17 +1,16 @@
-// The app's root element: opens this browser's Persona store, lets a person write notes, and shows the newest
-// events. It redraws from the change feed only, so writes from this tab, other tabs and workers appear the same way.
-import { css, html, LitElement } from 'lit';
-import { customElement, query, state } from 'lit/decorators.js';
-import { chooseBackend, detectCapabilities, findModel, needsOf, PersonaError, PersonaStore, type BackendChoice, type CloseReason, type DeviceCapabilities, type HistoryEvent } from '../index';
-import '../ui/persona-device-status';
-import '../ui/persona-event-list';
-import '../ui/persona-history-search';
-import '../ui/persona-note-form';
-import type { RetrievedItem } from '../index';
-import type { SearchDetail } from '../ui/persona-history-search';
-import { HistoryIntelligence, type IntelligenceStatus } from '../index';
-import type { EventDeleteDetail } from '../ui/persona-event-list';
-import type { NoteSubmitDetail, PersonaNoteForm } from '../ui/persona-note-form';
+// The app's root element: opens Persona's engine (in its worker), shows the navigation and the open view, and
+// relays the engine's change feed and status to the views. Views are built only on the public engine API, which the
+// element also exposes as `persona`, so a host page, the devtools console or a test records through the same door.
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { unsafeStatic, html as staticHtml } from 'lit/static-html.js';
+import { createPersona, type Persona, type PersonaStatus } from '../persona';
+import type { ChangeMessage } from '../store/change-feed';
+import { describeError } from '../ui/describe-error';
+import { CHANGE_EVENT } from '../ui/persona-view';
+import { baseStyles, themeTokens } from '../ui/theme';
+import { ROUTES, routeFromHash, type AppRoute } from './routes';
+import { loadThemeChoice, nextThemeChoice, saveThemeChoice, THEME_LABELS, type ThemeChoice } from './theme-choice';
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -19,230 +18,170 @@ declare global {
   }
 }
 
-/** How many of the newest events the list shows. */
-const LATEST = 20;
-/** The model the app offers first: small enough for most devices, good enough to follow instructions. */
-const DEFAULT_MODEL = 'qwen2.5-0.5b-instruct';
-
 @customElement('persona-app')
 export class PersonaApp extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      max-width: 44rem;
-      margin: 0 auto;
-      padding: 1rem;
-      font-family: system-ui, sans-serif;
-      line-height: 1.5;
-    }
-    h1 {
-      margin: 0;
-      font-size: 1.75rem;
-    }
-    h2 {
-      font-size: 1.25rem;
-      margin: 1.5rem 0 0.5rem;
-    }
-    .privacy {
-      margin-top: 0.25rem;
-    }
-    .alert:not(:empty) {
-      margin: 1rem 0;
-      padding: 0.5rem 0.75rem;
-      border: 2px solid #b3261e;
-      border-radius: 0.25rem;
-      overflow-wrap: anywhere;
-    }
-  `;
+  static override styles = [
+    themeTokens,
+    baseStyles,
+    css`
+      :host {
+        min-height: 100vh;
+      }
+      .shell {
+        max-width: 60rem;
+        margin: 0 auto;
+        padding: 0.75rem 1rem 2rem;
+      }
+      header {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        justify-content: space-between;
+        gap: 0.25rem 1rem;
+      }
+      h1 {
+        margin: 0;
+        font-size: 1.5rem;
+      }
+      .privacy {
+        margin: 0.25rem 0 0.5rem;
+      }
+      nav ul {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem;
+        list-style: none;
+        margin: 0 0 1rem;
+        padding: 0 0 0.5rem;
+        border-bottom: 1px solid var(--persona-border);
+      }
+      nav a {
+        display: inline-block;
+        padding: 0.375rem 0.75rem;
+        border-radius: var(--persona-radius);
+        color: var(--persona-fg);
+        text-decoration: none;
+      }
+      nav a[aria-current='page'] {
+        background: var(--persona-accent);
+        color: var(--persona-on-accent);
+      }
+      nav a:hover:not([aria-current='page']) {
+        background: var(--persona-surface);
+      }
+    `,
+  ];
 
+  /** The theme the user forced; absent follows the OS. Reflected so the tokens (theme.ts) switch. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
   @state() private phase: 'opening' | 'ready' | 'unavailable' = 'opening';
-  @state() private count = 0;
-  @state() private latest: readonly HistoryEvent[] = [];
   @state() private problem = '';
-  @state() private intelligence: IntelligenceStatus = { phase: 'loading', embedded: 0, pending: 0 };
-  @state() private results: readonly RetrievedItem[] | undefined;
-  @state() private capabilities: DeviceCapabilities | undefined;
-  @state() private backendChoice: BackendChoice | undefined;
-  @query('persona-note-form') private noteForm?: PersonaNoteForm;
-  #history: HistoryIntelligence | undefined;
-  /** Searches can finish out of order; only the newest may show its results. */
-  #searchGeneration = 0;
-  /** A note whose save failed keeps its id, so saving it again can never record it twice. */
-  #unsaved: { text: string; id: string } | undefined;
+  @state() private route: AppRoute = routeFromHash(location.hash).route;
+  @state() private target = routeFromHash(location.hash).rest;
+  @state() private status: PersonaStatus | undefined;
+  @state() private loadedViews: ReadonlySet<string> = new Set();
+  @state() private themeChoice: ThemeChoice = 'system';
 
-  #store: PersonaStore | undefined;
-  #unsubscribe: (() => void) | undefined;
-  /** Reads can finish out of order; only the newest one may update the view. */
-  #readGeneration = 0;
-  #saving = false;
+  /** Every committed change to the user's data, re-dispatched as CHANGE_EVENT for the views. */
+  readonly changes = new EventTarget();
+  #persona: Persona | undefined;
+
+  /** The engine the views use: the public Persona API (undefined until it has opened). */
+  get persona(): Persona | undefined {
+    return this.#persona;
+  }
+
+  readonly #onHashChange = () => {
+    const { route, rest } = routeFromHash(location.hash);
+    this.route = route;
+    this.target = rest;
+    void this.#loadView(route);
+  };
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.#applyTheme(loadThemeChoice());
+    addEventListener('hashchange', this.#onHashChange);
+    void this.#loadView(this.route);
     void this.#open();
-    void this.#detectDevice();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
-    this.#history?.stop();
-    this.#history = undefined;
-    this.#store?.close();
-    this.#store = undefined;
+    removeEventListener('hashchange', this.#onHashChange);
+    void this.#persona?.close();
+    this.#persona = undefined;
   }
 
   override render() {
-    return html`
+    return html`<div class="shell">
       <header>
         <h1>Persona</h1>
-        <p class="privacy">Everything stays on this device: your notes are stored in this browser and never sent anywhere.</p>
+        <button type="button" @click=${this.#cycleTheme} aria-label=${`Theme: ${THEME_LABELS[this.themeChoice]}. Change theme`}>
+          Theme: ${THEME_LABELS[this.themeChoice]}
+        </button>
+        <p class="privacy muted">Everything stays on this device: your history, profile and model run in this browser and nothing is sent anywhere.</p>
       </header>
-      <main>
-        <div class="alert" role="alert">${this.problem}</div>
-        ${this.phase === 'opening' ? html`<p>Opening your history…</p>` : ''}
-        ${this.phase === 'ready' ? this.#renderReady() : ''}
-      </main>
-    `;
+      <nav aria-label="Persona">
+        <ul>
+          ${ROUTES.map(
+            (route) => html`<li><a href=${`#${route.id}`} aria-current=${route.id === this.route.id ? 'page' : nothing}>${route.label}</a></li>`,
+          )}
+        </ul>
+      </nav>
+      <div class="alert" role="alert">${this.problem}</div>
+      <main>${this.#renderMain()}</main>
+    </div>`;
   }
 
-  async #detectDevice(): Promise<void> {
-    const model = findModel(DEFAULT_MODEL);
-    if (!model) return;
-    const capabilities = await detectCapabilities();
-    this.capabilities = capabilities;
-    this.backendChoice = chooseBackend(capabilities, needsOf(model));
-  }
-
-  #renderReady() {
-    const shown = Math.min(this.count, LATEST);
-    return html`
-      <section aria-labelledby="write-heading">
-        <h2 id="write-heading">Write a note</h2>
-        <persona-note-form @persona-note-submit=${this.#onNoteSubmit}></persona-note-form>
-      </section>
-      <section aria-labelledby="find-heading">
-        <h2 id="find-heading">Find in your history</h2>
-        <p aria-live="polite" id="embedder-status">${this.#describeIntelligence()}</p>
-        <persona-history-search .results=${this.results} ?disabled=${this.intelligence.phase === 'loading'} @persona-search=${this.#onSearch}></persona-history-search>
-      </section>
-      <section aria-labelledby="model-heading">
-        <h2 id="model-heading">Your model</h2>
-        <persona-device-status .capabilities=${this.capabilities} .choice=${this.backendChoice} model=${findModel(DEFAULT_MODEL)?.label ?? DEFAULT_MODEL}></persona-device-status>
-      </section>
-      <section aria-labelledby="history-heading">
-        <h2 id="history-heading">Your history</h2>
-        <p role="status" id="event-count">${this.count} ${this.count === 1 ? 'event' : 'events'} stored on this device${this.count > LATEST ? ` (newest ${shown} shown)` : ''}</p>
-        <persona-event-list .events=${this.latest} @persona-event-delete=${this.#onDelete}></persona-event-list>
-      </section>
-    `;
+  #renderMain() {
+    if (this.phase === 'opening') return html`<p role="status">Opening your data…</p>`;
+    if (this.phase === 'unavailable') return html`<p>Persona could not open your data in this browser. The message above says why.</p>`;
+    if (!this.loadedViews.has(this.route.tag)) return html`<p role="status">Loading ${this.route.label}…</p>`;
+    const tag = unsafeStatic(this.route.tag);
+    return staticHtml`<${tag} .persona=${this.#persona} .changes=${this.changes} .status=${this.status} target=${this.target}></${tag}>`;
   }
 
   async #open(): Promise<void> {
     try {
-      const store = await PersonaStore.open({ onClose: (reason) => { this.#onStoreClosed(reason); } });
+      const persona = await createPersona();
       if (!this.isConnected) {
-        store.close();
+        await persona.close();
         return;
       }
-      this.#store = store;
-      this.#unsubscribe = store.subscribe((message) => {
-        if (message.lifecycle !== undefined || message.changes.some((change) => change.store === 'events')) void this.#reload();
-        // A deleted event leaves the search results at once, not at the next search.
-        const deleted = new Set(message.changes.flatMap((change) => (change.store === 'events' && change.op === 'delete' ? (change.ids ?? []) : [])));
-        if (deleted.size > 0 && this.results) this.results = this.results.filter((hit) => !deleted.has(hit.id));
+      this.#persona = persona;
+      await persona.onChange((message: ChangeMessage) => {
+        this.changes.dispatchEvent(new CustomEvent(CHANGE_EVENT, { detail: message }));
       });
-      await this.#reload();
+      await persona.subscribe((status) => {
+        this.status = status;
+      });
+      this.status = await persona.status();
       this.phase = 'ready';
-      this.#history = new HistoryIntelligence(store, (status) => {
-        this.intelligence = status;
-      });
-      void this.#history.start();
     } catch (error) {
       this.phase = 'unavailable';
-      this.#report(error);
+      this.problem = describeError(error);
     }
   }
 
-  async #reload(): Promise<void> {
-    const store = this.#store;
-    if (!store) return;
-    const generation = ++this.#readGeneration;
+  async #loadView(route: AppRoute): Promise<void> {
+    if (this.loadedViews.has(route.tag)) return;
     try {
-      const [count, page] = await Promise.all([store.events.count(), store.events.list({ limit: LATEST })]);
-      if (generation !== this.#readGeneration) return;
-      this.count = count;
-      this.latest = page.events;
+      await route.load();
+      this.loadedViews = new Set([...this.loadedViews, route.tag]);
     } catch (error) {
-      this.#report(error);
+      this.problem = `The ${route.label} view could not load: ${describeError(error)}. Reload the page to try again.`;
     }
   }
 
-  async #onNoteSubmit(event: CustomEvent<NoteSubmitDetail>): Promise<void> {
-    const store = this.#store;
-    if (!store || this.#saving) return;
-    if (event.detail.text.trim() === '') {
-      this.problem = 'Write something before saving: the note is empty.';
-      return;
-    }
-    this.#saving = true;
-    try {
-      const text = event.detail.text;
-      const id = this.#unsaved?.text === text ? this.#unsaved.id : crypto.randomUUID();
-      this.#unsaved = { text, id };
-      // The change feed announces the write to this tab too, which reloads the list.
-      await store.record({ id, kind: 'note', text });
-      this.#unsaved = undefined;
-      this.problem = '';
-      this.noteForm?.clear();
-    } catch (error) {
-      this.#report(error);
-    } finally {
-      this.#saving = false;
-    }
+  #cycleTheme(): void {
+    const choice = nextThemeChoice(this.themeChoice);
+    saveThemeChoice(choice);
+    this.#applyTheme(choice);
   }
 
-  async #onDelete(event: CustomEvent<EventDeleteDetail>): Promise<void> {
-    const store = this.#store;
-    if (!store) return;
-    try {
-      await store.events.delete(event.detail.id);
-      this.problem = '';
-    } catch (error) {
-      this.#report(error);
-    }
-  }
-
-  async #onSearch(event: CustomEvent<SearchDetail>): Promise<void> {
-    const generation = ++this.#searchGeneration;
-    try {
-      const result = await this.#history?.search(event.detail.text);
-      if (generation === this.#searchGeneration) this.results = result?.hits;
-    } catch (error) {
-      this.#report(error);
-    }
-  }
-
-  #describeIntelligence(): string {
-    const status = this.intelligence;
-    if (status.phase === 'loading') return 'Loading the offline model that lets you search by meaning…';
-    if (status.phase === 'failed') return `Search by meaning is unavailable: ${status.problem ?? 'unknown error'}. Keyword search still works.`;
-    const waiting = status.pending > 0 ? `, ${status.pending} waiting` : '';
-    return `Offline model ready (${status.model ?? ''}): ${status.embedded} ${status.embedded === 1 ? 'event' : 'events'} understood${waiting}. Nothing leaves this device.`;
-  }
-
-  #onStoreClosed(reason: CloseReason): void {
-    if (reason === 'closed') return;
-    this.phase = 'unavailable';
-    this.problem =
-      reason === 'versionchange'
-        ? 'Another tab is upgrading or deleting your Persona data, so this tab let go of it. Reload the page to continue.'
-        : 'The browser closed your Persona data unexpectedly. Reload the page to continue.';
-  }
-
-  #report(error: unknown): void {
-    if (error instanceof PersonaError) this.problem = `${error.name}: ${error.message}`;
-    else if (error instanceof Error) this.problem = `Something went wrong (${error.name}): ${error.message}`;
-    else this.problem = `Something went wrong: ${String(error)}`;
+  #applyTheme(choice: ThemeChoice): void {
+    this.themeChoice = choice;
+    this.theme = choice === 'system' ? undefined : choice;
   }
 }

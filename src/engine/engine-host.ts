@@ -117,6 +117,11 @@ export class EngineHost {
     return this.#require().store.events.list(query);
   }
 
+  /** The events with these ids, in the same order (undefined where one is gone): provenance and memory sources. */
+  getEvents(ids: string[]) {
+    return this.#require().store.events.getMany(ids);
+  }
+
   deleteEvent(id: string) {
     return this.#require().store.events.delete(id);
   }
@@ -237,6 +242,15 @@ export class EngineHost {
 
   profile() {
     return this.#require().store.profile.get();
+  }
+
+  /** The user's own summary text: kept over the model's until the user edits again. */
+  editSummary(text: string) {
+    return this.#require().store.profile.setSummary({ text, by: 'user' });
+  }
+
+  granularity() {
+    return this.#require().granularity();
   }
 
   setPreference(key: string, value: string) {

@@ -21,7 +21,7 @@ import { ProfileSummarizer, type SummaryReport } from './profile-summarizer';
 import { updateInsights, type ProfileInsights } from './profile-insights';
 import type { Embedder } from '../embed/embedder';
 import type { Feedback, FeedbackSignal } from '../core/feedback';
-import { describeWeights, granularityWeights, type PersonaDefinition } from '../core/granularity';
+import { describeWeights, granularityWeights, type GranularityWeight, type PersonaDefinition } from '../core/granularity';
 
 export interface ChatOptions {
   onToken?: (piece: string) => void;
@@ -412,20 +412,31 @@ export class PersonaEngine {
     return { ...result, id: ids.answer, questionId: ids.question, prompt: composed.messages, provenance: composed.provenance, retrieved };
   }
 
-  /** The persona and global defaults, with their shares for this user, for the composer (none without priors). */
-  async #priorsFor(): Promise<{ priors?: { id: string; label: string; weight: number; preferences: Readonly<Record<string, string>> }[]; priorsMix?: string }> {
+  /**
+   * How much of this user's personalization is their own and how much the host's persona and global defaults (the
+   * persona match the profile view shows): every level with its share, described in words. Without priors the user
+   * is all there is.
+   */
+  async granularity(): Promise<{ weights: GranularityWeight[]; described: string; events: number }> {
     const config = this.#priors;
-    if (!config?.personas?.length && !config?.global) return {};
     const n = await this.store.events.count();
     const { weights } = granularityWeights(
       {
         user: { n, value: {} },
-        ...(config.personas ? { personas: config.personas } : {}),
-        ...(config.personaId ? { personaId: config.personaId } : {}),
-        ...(config.global ? { global: config.global } : {}),
+        ...(config?.personas ? { personas: config.personas } : {}),
+        ...(config?.personaId ? { personaId: config.personaId } : {}),
+        ...(config?.global ? { global: config.global } : {}),
       },
-      config.k === undefined ? {} : { k: config.k },
+      config?.k === undefined ? {} : { k: config.k },
     );
+    return { weights, described: describeWeights(weights), events: n };
+  }
+
+  /** The persona and global defaults, with their shares for this user, for the composer (none without priors). */
+  async #priorsFor(): Promise<{ priors?: { id: string; label: string; weight: number; preferences: Readonly<Record<string, string>> }[]; priorsMix?: string }> {
+    const config = this.#priors;
+    if (!config?.personas?.length && !config?.global) return {};
+    const { weights } = await this.granularity();
     const minWeight = config.minWeight ?? 0.1;
     const priors = weights
       .filter((w) => w.level !== 'user' && w.weight >= minWeight)

@@ -1,5 +1,9 @@
-// Global setup of the e2e project: build the app exactly as `npm start` does (vite.config.ts, production mode,
-// into dist/), serve it with `vite preview` on a free loopback port, and hand its URL to the tests.
+// Global setup of the e2e project: build the app exactly as `npm start` does (vite.config.ts, production mode), serve
+// it with `vite preview` on a free loopback port, and hand its URL to the tests. The build goes to a folder of its own
+// per run, so two runs at once (or a run beside `npm start`) never serve each other's half-written files.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, preview, type PreviewServer } from 'vite';
 import type { TestProject } from 'vitest/node';
@@ -14,11 +18,13 @@ declare module 'vitest' {
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export default async function serveBuiltApp(project: TestProject): Promise<() => Promise<void>> {
-  await build({ root, mode: 'production', logLevel: 'warn' });
+  const outDir = mkdtempSync(join(tmpdir(), 'persona-e2e-dist-'));
+  await build({ root, mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   // Port 0: the OS picks a free port, so parallel runs and a developer's `npm start` never collide.
   const server: PreviewServer = await preview({
     root,
     logLevel: 'warn',
+    build: { outDir },
     preview: { host: '127.0.0.1', port: 0, strictPort: true, open: false },
   });
   const address = server.httpServer.address();
@@ -29,5 +35,6 @@ export default async function serveBuiltApp(project: TestProject): Promise<() =>
   project.provide('baseURL', `http://127.0.0.1:${address.port}/`);
   return async () => {
     await server.close();
+    rmSync(outDir, { recursive: true, force: true });
   };
 }

@@ -1,0 +1,25 @@
+// PLACEHOLDER (replaced within this session): the History view.
+import { html } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { PersonaView } from '../persona-view';
+import { baseStyles } from '../theme';
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'persona-history-view': PersonaHistoryView;
+  }
+}
+
+@customElement('persona-history-view')
+export class PersonaHistoryView extends PersonaView {
+  static override styles = baseStyles;
+  protected readonly watches = [] as const;
+
+  protected async load(): Promise<void> {
+    await Promise.resolve();
+  }
+
+  override render() {
+    return html`<h2>History</h2>`;
+  }
+}
