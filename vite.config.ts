@@ -62,6 +62,7 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
+          exclude: [...modelTestsExcluded],
           globalSetup: ['tests/e2e/serve-built-app.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,

@@ -42,6 +42,8 @@ export const NEEDS_TEST_MODELS = [
   'tests/browser/llm/shared-chat-backend.test.ts',
   'tests/browser/engine/persona-engine.test.ts',
   'tests/browser/engine/create-persona.test.ts',
+  'tests/e2e/chat.test.ts',
+  'tests/e2e/profile.test.ts',
 ];
 
 /** Passes bytes through at `rate` bytes/s at most and errors after `cut` bytes. */
