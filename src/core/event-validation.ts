@@ -132,10 +132,13 @@ export function validateBatch(
     throw new InvalidEventError('events', `holds ${inputs.length} events; one batch takes at most ${limits.maxBatchSize}`);
   }
   const seen = new Set<string>();
-  return inputs.map((input, i) => {
-    const event = validateEvent(input, `events[${i}]`, context);
+  const events: HistoryEvent[] = [];
+  // A plain loop, not map(): map skips the holes of a sparse array ([, ]), which would let a hole through unchecked.
+  for (let i = 0; i < inputs.length; i++) {
+    const event = validateEvent(inputs[i], `events[${i}]`, context);
     if (seen.has(event.id)) throw new InvalidEventError(`events[${i}].id`, `repeats id "${event.id}" within the batch`);
     seen.add(event.id);
-    return event;
-  });
+    events.push(event);
+  }
+  return events;
 }

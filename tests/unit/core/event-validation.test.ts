@@ -74,6 +74,12 @@ describe('validateBatch', () => {
     const limits = { ...DEFAULT_EVENT_LIMITS, maxBatchSize: 2 };
     expect(() => validateBatch([{}, {}, {}], { ...context, limits })).toThrow(/at most 2/);
   });
+
+  test('a hole in a sparse array is a missing event, not a skipped one (found by fuzzing)', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => validateBatch([{ kind: 'note', text: 'ok' }, , { kind: 'note', text: 'ok too' }], context)).toThrow(InvalidEventError);
+    expect(() => validateBatch(new Array(1), context)).toThrow(/events\[0\]/);
+  });
 });
 
 test('every named error carries its name as a literal, so minified builds keep it', async () => {
