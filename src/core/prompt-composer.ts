@@ -96,9 +96,19 @@ const MESSAGE_OVERHEAD = 4;
 /** Below this many tokens of room, a trimmed piece says too little to be worth its markers. */
 const MIN_TRIMMED_TOKENS = 24;
 
-/** Escapes text for the inside of a <user-data> element or one of its attribute values. */
+/**
+ * Escapes text for the inside of a <user-data> element or one of its attribute values. Line breaks of every kind
+ * (\r, \u2028, NEL… which tokenizers may treat as new lines) fold to spaces, so stored text can never start a line
+ * of its own that passes for a history line or a heading.
+ */
 export function escapeUserData(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    // eslint-disable-next-line no-control-regex -- vertical tab and form feed are line breaks to some tokenizers
+    .replace(/\r\n|[\n\r\u000b\u000c\u0085\u2028\u2029]/g, ' ');
 }
 
 function quote(attributes: Record<string, string | undefined>, text: string): string {
@@ -263,7 +273,8 @@ export function composePrompt(input: ComposeInput, budget: ComposeBudget): Compo
         render: (text: string) => quote({ prior: prior.label, weight: prior.weight.toFixed(2), preference: key }, text),
       })),
   );
-  section(`Defaults for people like this user, not set by them (weigh them by their share${input.priorsMix ? `: ${input.priorsMix}` : ''}):`, priorPieces);
+  // The mix names the host's persona labels, which are text from outside the prompt like any other: escaped too.
+  section(`Defaults for people like this user, not set by them (weigh them by their share${input.priorsMix ? `: ${escapeUserData(input.priorsMix)}` : ''}):`, priorPieces);
 
   // Evidence: skip what repeats the conversation or an earlier piece; long texts are cut to the relevant length.
   const seen = new Set(turns.map((turn) => normalized(turn.content)));
