@@ -53,6 +53,7 @@ export {
   ModelNotLoadedError,
   ModelUnsupportedError,
   WebGPUUnavailableError,
+  WorkerCrashedError,
 } from './core/errors';
 
 // ── Retrieval over the user's history (the engine API of a later step wraps these) ─────────────────────────────

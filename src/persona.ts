@@ -16,6 +16,7 @@ import { remoteJob } from './platform/cancellable-jobs';
 import { tokenRelay } from './platform/token-relay';
 import { installNamedErrorTransfer } from './platform/named-error-transfer';
 import { workerCrash } from './platform/worker-crash';
+import { lifelineEnded, newLifelineName } from './platform/worker-lifeline';
 import type { ChangeMessage } from './store/change-feed';
 import type { EventQuery, RangeDeletion } from './store/events';
 import type { MemoryPatch, MemoryQuery } from './store/memories';
@@ -39,15 +40,24 @@ export class Persona {
   private constructor(
     private readonly worker: Worker,
     private readonly host: Remote<EngineHost>,
+    lifeline: Promise<void>,
   ) {
-    this.#crashed = workerCrash(worker, 'engine');
+    this.#crashed = workerCrash(worker, 'engine', lifeline);
   }
 
   static async create(options: PersonaOptions = {}): Promise<Persona> {
     installNamedErrorTransfer();
     const { worker = new Worker(new URL('../workers/engine.worker.ts', import.meta.url), { type: 'module' }), ...open } = options;
     const host = wrap<EngineHost>(worker);
-    const persona = new Persona(worker, host);
+    // Calls to an engine worker that died fail with WorkerCrashedError instead of waiting forever.
+    const name = newLifelineName('engine');
+    try {
+      await Promise.race([host.lifeline(name), workerCrash(worker, 'engine')]);
+    } catch (error) {
+      worker.terminate();
+      throw error;
+    }
+    const persona = new Persona(worker, host, lifelineEnded(name));
     try {
       await persona.#call(host.open(open));
     } catch (error) {

@@ -29,7 +29,7 @@ const llmBench: LlmBenchPage = {
     const url = new URL('./wllama-bench.worker.ts', import.meta.url);
     url.searchParams.set('threads', String(job.threads));
     const worker = new Worker(url, { type: 'module' });
-    const backend = await WorkerChatBackend.connect(worker);
+    const backend = await WorkerChatBackend.connect(() => worker);
     // A second comlink client on the same worker for the bench-only calls; replies are matched by id.
     const bench = wrap<BenchChatBackendHost>(worker);
     current = { backend, bench, job };

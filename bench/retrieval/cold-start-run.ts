@@ -163,8 +163,7 @@ async function rebuildFromEvents(store: PersonaStore, embedder: Embedder): Promi
 }
 
 function startEmbedder(): Promise<WorkerEmbedder> {
-  const worker = new Worker(new URL('../../workers/embedder.worker.ts', import.meta.url), { type: 'module' });
-  return WorkerEmbedder.start(worker, BUNDLED_EMBEDDER);
+  return WorkerEmbedder.start(() => new Worker(new URL('../../workers/embedder.worker.ts', import.meta.url), { type: 'module' }), BUNDLED_EMBEDDER);
 }
 
 /** The bundled model's id at once; embed() waits for the worker. */

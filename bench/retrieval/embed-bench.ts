@@ -12,8 +12,7 @@ export interface EmbedPageResult extends EmbedEnvironment {
 
 async function runEmbedBench(sentences: string[], options: EmbedThroughputOptions): Promise<EmbedPageResult> {
   const loadStart = performance.now();
-  const worker = new Worker(new URL('../../workers/embedder.worker.ts', import.meta.url), { type: 'module' });
-  const embedder = await WorkerEmbedder.start(worker, { ...BUNDLED_EMBEDDER, batchSize: largestBatch(options) });
+  const embedder = await WorkerEmbedder.start(() => new Worker(new URL('../../workers/embedder.worker.ts', import.meta.url), { type: 'module' }), { ...BUNDLED_EMBEDDER, batchSize: largestBatch(options) });
   const loadMs = performance.now() - loadStart;
   try {
     const results = await measureEmbedThroughput(embedder, sentences, options);

@@ -181,3 +181,19 @@ export class WebGPUUnavailableError extends PersonaError {
     super(`WebGPU cannot run this model here: ${reason}. Persona can answer with llama.cpp on the CPU (wllama) instead.`);
   }
 }
+
+/**
+ * A worker Persona runs (the embedder, a local LLM) stopped in the middle of a request: it crashed, ran out of
+ * memory, or was ended from outside. The request is lost; the next one starts a new worker.
+ */
+export class WorkerCrashedError extends PersonaError {
+  override name = 'WorkerCrashedError';
+
+  constructor(
+    /** Which worker: 'embedder', 'wllama LLM', … */
+    readonly worker: string,
+    readonly reason: string,
+  ) {
+    super(`The ${worker} worker stopped (${reason}) and its request was lost. Persona starts a new one on the next request: try again.`);
+  }
+}

@@ -19,6 +19,7 @@ import {
   StoreVersionError,
   TamperedExportError,
   WebGPUUnavailableError,
+  WorkerCrashedError,
   WrongPassphraseError,
 } from './errors';
 
@@ -41,4 +42,5 @@ export const NAMED_ERRORS: Readonly<Record<string, abstract new (...args: never[
   ModelLoadError,
   GenerationError,
   WebGPUUnavailableError,
+  WorkerCrashedError,
 };

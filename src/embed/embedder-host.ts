@@ -5,6 +5,7 @@ import { CancellableJobs } from '../platform/cancellable-jobs';
 import type { EmbedProgress } from './embedder';
 import type { EmbedderConfig } from './embedder-config';
 import { TransformersEmbedder, type ModelLoadProgress, type OrtAssets } from './transformers-embedder';
+import { holdLifeline } from '../platform/worker-lifeline';
 
 export class EmbedderHost {
   #embedder: TransformersEmbedder | undefined;
@@ -30,6 +31,11 @@ export class EmbedderHost {
       const vectors = await embedder.embed(texts, { signal, ...(onProgress ? { onProgress } : {}) });
       return transfer(vectors, [vectors.buffer]);
     });
+  }
+
+  /** Holds the named lock while this worker lives, so its owner learns when it is gone (worker-lifeline.ts). */
+  lifeline(name: string): Promise<void> {
+    return holdLifeline(name);
   }
 
   cancel(jobId: string): void {

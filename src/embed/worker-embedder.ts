@@ -1,44 +1,52 @@
 // The Embedder as the engine sees it in the browser: a client of the embedder worker. Cancelling a call through
-// its AbortSignal cancels the job in the worker.
-import { proxy, wrap, type Remote } from 'comlink';
+// its AbortSignal cancels the job in the worker. A worker that dies mid-request fails that request with
+// WorkerCrashedError; the next request starts a new worker with the same model (SupervisedWorker).
+import { proxy } from 'comlink';
 import type { EmbedProgress, Embedder } from './embedder';
 import type { EmbedderConfig } from './embedder-config';
 import type { EmbedderHost } from './embedder-host';
 import type { ModelLoadProgress } from './transformers-embedder';
 import { remoteJob } from '../platform/cancellable-jobs';
-import { workerCrash } from '../platform/worker-crash';
+import { SupervisedWorker } from '../platform/supervised-worker';
 
 export class WorkerEmbedder implements Embedder {
-  /** Rejects when the worker dies: comlink would otherwise leave a pending call waiting forever. */
-  readonly #crashed: Promise<never>;
-
   private constructor(
-    private readonly worker: Worker,
-    private readonly host: Remote<EmbedderHost>,
+    private readonly worker: SupervisedWorker<EmbedderHost>,
     readonly model: string,
     readonly dim: number,
-  ) {
-    this.#crashed = workerCrash(worker, 'embedder');
-  }
+  ) {}
 
-  /** Starts the worker (created by the caller, so the bundler sees the worker's URL) and loads the model in it. */
-  static async start(worker: Worker, config: EmbedderConfig, onProgress?: (progress: ModelLoadProgress) => void): Promise<WorkerEmbedder> {
-    const host = wrap<EmbedderHost>(worker);
+  /**
+   * Starts the worker and loads the model in it. `spawn` creates the worker (the caller's `new Worker(new URL(…))`,
+   * so the bundler sees its URL); it is called again whenever a worker died. Progress is reported for the first load.
+   */
+  static async start(spawn: () => Worker, config: EmbedderConfig, onProgress?: (progress: ModelLoadProgress) => void): Promise<WorkerEmbedder> {
+    let loaded: { model: string; dim: number } | undefined;
+    const worker = new SupervisedWorker<EmbedderHost>(spawn, 'embedder', async (host, restart) => {
+      const result = await host.load(config, onProgress && !restart ? proxy(onProgress) : undefined);
+      loaded ??= result;
+    });
     try {
-      const { model, dim } = await host.load(config, onProgress ? proxy(onProgress) : undefined);
-      return new WorkerEmbedder(worker, host, model, dim);
+      await worker.start();
     } catch (error) {
       worker.terminate();
       throw error;
     }
+    if (!loaded) throw new Error('the embedder worker started without loading its model');
+    return new WorkerEmbedder(worker, loaded.model, loaded.dim);
+  }
+
+  /** How many workers were started: more than 1 after a crash. */
+  get starts(): number {
+    return this.worker.starts;
   }
 
   async embed(texts: readonly string[], options: { signal?: AbortSignal; onProgress?: (progress: EmbedProgress) => void } = {}): Promise<Float32Array> {
     const { signal, onProgress } = options;
     signal?.throwIfAborted();
     try {
-      return await remoteJob(signal, (jobId) => this.host.cancel(jobId), (jobId) =>
-        Promise.race([this.host.embed(jobId, [...texts], onProgress ? proxy(onProgress) : undefined), this.#crashed]),
+      return await this.worker.call((host) =>
+        remoteJob(signal, (jobId) => host.cancel(jobId), (jobId) => host.embed(jobId, [...texts], onProgress ? proxy(onProgress) : undefined)),
       );
     } catch (error) {
       // The worker's AbortError arrives as a plain Error; give callers the standard one.
@@ -48,7 +56,7 @@ export class WorkerEmbedder implements Embedder {
   }
 
   fetchedUrls(): Promise<string[]> {
-    return this.host.fetchedUrls();
+    return this.worker.call((host) => host.fetchedUrls());
   }
 
   terminate(): void {

@@ -27,6 +27,7 @@ import type { MemoryPatch, MemoryQuery } from '../store/memories';
 import { PersonaStore } from '../store/persona-store';
 import { HistoryIntelligence, type IntelligenceStatus } from './history-intelligence';
 import { PersonaEngine, type ChatOptions, type EngineStatus, type PersonaEngineOptions, type RankInput } from './persona-engine';
+import { holdLifeline } from '../platform/worker-lifeline';
 
 export interface EngineOpenOptions {
   /** The user's database (default 'persona'). */
@@ -234,6 +235,11 @@ export class EngineHost {
   extractMemories(jobId: string) {
     const engine = this.#require();
     return this.#jobs.run(jobId, (signal) => engine.extractMemories(signal));
+  }
+
+  /** Holds the named lock while this worker lives, so its owner learns when it is gone (worker-lifeline.ts). */
+  lifeline(name: string): Promise<void> {
+    return holdLifeline(name);
   }
 
   cancel(jobId: string): void {

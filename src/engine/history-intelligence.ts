@@ -43,8 +43,7 @@ export class HistoryIntelligence {
 
   async start(): Promise<void> {
     this.onStatus({ phase: 'loading', embedded: 0, pending: 0 });
-    const worker = new Worker(new URL('../../workers/embedder.worker.ts', import.meta.url), { type: 'module' });
-    const starting = WorkerEmbedder.start(worker, BUNDLED_EMBEDDER);
+    const starting = WorkerEmbedder.start(() => new Worker(new URL('../../workers/embedder.worker.ts', import.meta.url), { type: 'module' }), BUNDLED_EMBEDDER);
     // When the history is already embedded with the bundled model, its index loads while the model loads.
     const recorded = await new EmbeddingQueue(this.store.connection).activeModel();
     const expected = embedderModelId(BUNDLED_EMBEDDER);

@@ -4,6 +4,7 @@ import { CancellableJobs } from '../platform/cancellable-jobs';
 import { installNamedErrorTransfer } from '../platform/named-error-transfer';
 import type { ChatBackend, ChatMessage, ChatResult, GenerateOptions, ModelLoadProgress } from './chat-backend';
 import type { ModelSpec } from './model-spec';
+import { holdLifeline } from '../platform/worker-lifeline';
 
 /** GenerateOptions without what cannot be cloned (the signal and the token callback travel separately). */
 export type GenerateRequest = Omit<GenerateOptions, 'signal' | 'onToken'>;
@@ -45,6 +46,11 @@ export class ChatBackendHost {
 
   unload(): Promise<void> {
     return this.backend.unload();
+  }
+
+  /** Holds the named lock while this worker lives, so its owner learns when it is gone (worker-lifeline.ts). */
+  lifeline(name: string): Promise<void> {
+    return holdLifeline(name);
   }
 
   cancel(jobId: string): void {

@@ -1,6 +1,8 @@
 // The bundled embedder in its worker, in Chromium: loads from the app's origin with progress, embeds real
-// sentences so related ones score above unrelated ones, cancels, and fetches nothing from elsewhere.
+// sentences so related ones score above unrelated ones, cancels, fetches nothing from elsewhere, and survives its
+// worker dying.
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { WorkerCrashedError } from '../../src/core/errors';
 import { BUNDLED_EMBEDDER } from '../../src/embed/embedder-config';
 import type { ModelLoadProgress } from '../../src/embed/transformers-embedder';
 import { WorkerEmbedder } from '../../src/embed/worker-embedder';
@@ -9,8 +11,7 @@ let embedder: WorkerEmbedder;
 const progress: ModelLoadProgress[] = [];
 
 beforeAll(async () => {
-  const worker = new Worker(new URL('../../workers/embedder.worker.ts', import.meta.url), { type: 'module' });
-  embedder = await WorkerEmbedder.start(worker, BUNDLED_EMBEDDER, (p) => progress.push(p));
+  embedder = await WorkerEmbedder.start(() => new Worker(new URL('../../workers/embedder.worker.ts', import.meta.url), { type: 'module' }), BUNDLED_EMBEDDER, (p) => progress.push(p));
 });
 
 afterAll(() => {
@@ -57,4 +58,34 @@ test('the worker fetched nothing from outside the app origin', async () => {
   // origin of what was fetched is checked, not that the model was fetched.
   const urls = await embedder.fetchedUrls();
   expect(urls.filter((url) => new URL(url).origin !== location.origin)).toEqual([]);
+});
+
+test('a worker that dies mid-request fails it with WorkerCrashedError; the next request starts a new worker (issue 9, item 10)', async () => {
+  const spawned: Worker[] = [];
+  const supervised = await WorkerEmbedder.start(() => {
+    const worker = new Worker(new URL('../../workers/embedder.worker.ts', import.meta.url), { type: 'module' });
+    spawned.push(worker);
+    return worker;
+  }, BUNDLED_EMBEDDER);
+  try {
+    const texts = ['a bowl of ramen', 'a walk by the sea'];
+    const before = await supervised.embed(texts);
+    let working!: () => void;
+    const midway = new Promise<void>((resolve) => (working = resolve));
+    const big = Array.from({ length: 4_000 }, (_, i) => `sentence number ${i} about cooking and travel`);
+    const pending = supervised.embed(big, { onProgress: () => { working(); } });
+    pending.catch(() => undefined);
+    // It has embedded a first slice: now the worker dies behind the client's back, as an out-of-memory kill would.
+    await midway;
+    spawned[0]?.terminate();
+    const failure = await pending.then(() => undefined, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(WorkerCrashedError);
+    expect((failure as WorkerCrashedError).worker).toBe('embedder');
+    // The next request is answered by a new worker with the same model: the same vectors as before.
+    expect(await supervised.embed(texts)).toEqual(before);
+    expect(spawned).toHaveLength(2);
+    expect(supervised.starts).toBe(2);
+  } finally {
+    supervised.terminate();
+  }
 });

@@ -18,8 +18,7 @@ const TOPICS = [
 ];
 
 async function startEmbedder(): Promise<WorkerEmbedder> {
-  const worker = new Worker(new URL('../../workers/embedder.worker.ts', import.meta.url), { type: 'module' });
-  return WorkerEmbedder.start(worker, BUNDLED_EMBEDDER);
+  return WorkerEmbedder.start(() => new Worker(new URL('../../workers/embedder.worker.ts', import.meta.url), { type: 'module' }), BUNDLED_EMBEDDER);
 }
 
 test('a drain torn down mid-queue resumes in a fresh store and worker, and retrieval answers by meaning', async () => {

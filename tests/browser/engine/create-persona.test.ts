@@ -2,7 +2,7 @@
 // stories260K model), driven from the page: record, chat with streamed tokens and provenance that points at stored
 // events, abort, named errors across the worker, pause, and everything found again after closing and reopening.
 import { afterAll, expect, test } from 'vitest';
-import { InvalidEventError, ModelNotLoadedError } from '../../../src/core/errors';
+import { InvalidEventError, ModelNotLoadedError, WorkerCrashedError } from '../../../src/core/errors';
 import { createPersona, type Persona } from '../../../src/persona';
 
 const NAME = `persona-${crypto.randomUUID()}`;
@@ -117,4 +117,14 @@ test('storage, sources, the model catalogue, export and import preview, and wipe
   await expect(persona.status()).rejects.toMatchObject({ name: 'StoreClosedError' });
   const fresh = await open();
   expect((await fresh.events.list()).events).toEqual([]);
+});
+
+test('an engine worker that dies is noticed: calls fail with WorkerCrashedError instead of waiting forever', async () => {
+  const worker = new Worker(new URL('../../../workers/engine.worker.ts', import.meta.url), { type: 'module' });
+  const persona = await createPersona({ name: `persona-${crypto.randomUUID()}`, modelChannel: `llm-${crypto.randomUUID()}`, worker });
+  await persona.record({ kind: 'note', text: 'before the crash' });
+  // Ended behind the client's back, as the browser does to a worker that runs out of memory.
+  worker.terminate();
+  await expect(persona.status()).rejects.toBeInstanceOf(WorkerCrashedError);
+  await expect(persona.record({ kind: 'note', text: 'after the crash' })).rejects.toBeInstanceOf(WorkerCrashedError);
 });

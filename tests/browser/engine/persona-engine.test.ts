@@ -18,8 +18,8 @@ let embedder: WorkerEmbedder;
 let backend: WorkerChatBackend;
 
 beforeAll(async () => {
-  embedder = await WorkerEmbedder.start(new Worker(new URL('../../../workers/embedder.worker.ts', import.meta.url), { type: 'module' }), BUNDLED_EMBEDDER);
-  backend = await WorkerChatBackend.connect(new Worker(new URL('../../../workers/wllama.worker.ts', import.meta.url), { type: 'module' }));
+  embedder = await WorkerEmbedder.start(() => new Worker(new URL('../../../workers/embedder.worker.ts', import.meta.url), { type: 'module' }), BUNDLED_EMBEDDER);
+  backend = await WorkerChatBackend.connect(() => new Worker(new URL('../../../workers/wllama.worker.ts', import.meta.url), { type: 'module' }));
   await backend.load({ id: 'stories260K', gguf: { url: new URL('/test-models/stories260K.gguf', location.href).href }, contextSize: CONTEXT });
 });
 

@@ -5,7 +5,7 @@
 import compatWorker from '@wllama/wllama-compat/wasm/wllama.js?url';
 import compatWasm from '@wllama/wllama-compat/wasm/wllama.wasm?url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { ModelDownloadError, ModelNotLoadedError, ModelUnsupportedError } from '../../../src/core/errors';
+import { ModelDownloadError, ModelNotLoadedError, ModelUnsupportedError, WorkerCrashedError } from '../../../src/core/errors';
 import type { ModelLoadProgress } from '../../../src/llm/chat-backend';
 import type { ModelSpec } from '../../../src/llm/model-spec';
 import { WorkerChatBackend } from '../../../src/llm/worker-chat-backend';
@@ -21,7 +21,7 @@ let backend: WorkerChatBackend;
 const progress: ModelLoadProgress[] = [];
 
 beforeAll(async () => {
-  backend = await WorkerChatBackend.connect(new Worker(new URL('../../../workers/wllama.worker.ts', import.meta.url), { type: 'module' }));
+  backend = await WorkerChatBackend.connect(() => new Worker(new URL('../../../workers/wllama.worker.ts', import.meta.url), { type: 'module' }));
   await backend.load(STORIES, { onProgress: (p) => progress.push(p) });
 });
 
@@ -146,5 +146,37 @@ test("the compat build for browsers without JSPI or wasm64 (Safari, Firefox) is 
     expect(response.status).toBe(200);
     const head = new Uint8Array(await response.arrayBuffer()).subarray(0, 4);
     if (asset === compatWasm) expect([...head]).toEqual([0, 0x61, 0x73, 0x6d]);
+  }
+});
+
+test('an LLM worker that dies mid-generation fails it with WorkerCrashedError; the next call reloads the model in a new worker (issue 9, item 10)', async () => {
+  const spawned: Worker[] = [];
+  const supervised = await WorkerChatBackend.connect(() => {
+    const worker = new Worker(new URL('../../../workers/wllama.worker.ts', import.meta.url), { type: 'module' });
+    spawned.push(worker);
+    return worker;
+  });
+  try {
+    await supervised.load(STORIES);
+    let generating!: () => void;
+    const midway = new Promise<void>((resolve) => (generating = resolve));
+    const pending = supervised.complete(PROMPT, { maxTokens: 400, onToken: () => { generating(); } });
+    pending.catch(() => undefined);
+    // The first token is out: the worker dies behind the client's back, as llama.cpp running out of memory would.
+    await midway;
+    spawned[0]?.terminate();
+    const failure = await pending.then(() => undefined, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(WorkerCrashedError);
+    expect((failure as WorkerCrashedError).worker).toBe('wllama LLM');
+    // The model is still the one asked for: the next call starts a worker, loads it again (from the device's
+    // cache) and answers exactly as before.
+    expect(supervised.model).toBe(STORIES.id);
+    const again = await supervised.complete(PROMPT, { maxTokens: 48, temperature: 0 });
+    expect(again.text.length).toBeGreaterThan(0);
+    expect(`${PROMPT}${again.text}`.startsWith(REFERENCE.slice(0, PROMPT.length + again.text.length))).toBe(true);
+    expect(spawned).toHaveLength(2);
+    expect(supervised.starts).toBe(2);
+  } finally {
+    supervised.terminate();
   }
 });
