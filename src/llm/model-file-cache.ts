@@ -62,6 +62,18 @@ interface Meta {
 
 const SPEED_WINDOW_MS = 3_000;
 
+/** Bytes missing for `bytes` more to fit this origin's quota (0 when it fits, or when the browser won't say). */
+async function storageShortfall(bytes: number): Promise<number> {
+  if (bytes <= 0) return 0;
+  const estimate = await navigator.storage.estimate().catch(() => undefined);
+  if (estimate?.quota === undefined || estimate.usage === undefined) return 0;
+  return Math.max(0, bytes - (estimate.quota - estimate.usage));
+}
+
+function isQuotaExceeded(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'QuotaExceededError';
+}
+
 async function fileName(key: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
   return Array.from(new Uint8Array(digest).subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -155,6 +167,14 @@ export class ModelFileCache {
     const totalBytes = Number.isFinite(length) ? offset + length : undefined;
     const etag = response.headers.get('ETag') ?? undefined;
     const meta: Meta = { key, url, complete: false, updatedAt: Date.now(), ...(etag ? { etag } : {}), ...(totalBytes === undefined ? {} : { totalBytes }) };
+    const needed = totalBytes === undefined ? 0 : totalBytes - offset;
+    const shortfall = await storageShortfall(needed);
+    if (shortfall > 0) {
+      await response.body?.cancel();
+      // A file that cannot fit is not worth keeping a part of: the space goes back to the user's data.
+      await this.#remove(name);
+      throw new ModelDownloadError(url, `it needs ${needed} bytes but this site may store only ${needed - shortfall} more (free space by deleting other models or old history, or choose a smaller model)`);
+    }
     await this.#writeMeta(name, meta);
 
     const writable = await handle.createWritable({ keepExistingData: offset > 0 });
@@ -182,6 +202,13 @@ export class ModelFileCache {
         report();
       }
     } catch (error) {
+      if (isQuotaExceeded(error)) {
+        // The disk, not the connection, gave out (the quota moved, or the server sent no length to check first):
+        // nothing of the file is kept, so the user's own data keeps what room is left.
+        await writable.abort().catch(() => undefined);
+        await this.#remove(name);
+        throw new ModelDownloadError(url, `storage is full after ${loaded} bytes (free space by deleting other models or old history, or choose a smaller model)`, { cause: error });
+      }
       // Keep what arrived: the next try resumes from here.
       await writable.close();
       throw new BrokenConnection(loaded, loaded > offset, error);
