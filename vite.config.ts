@@ -5,15 +5,16 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vite';
 import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.ts';
 import { modelFilesNotFound } from './scripts/model-files.ts';
-import { ISOLATION_HEADERS, securityHeaders } from './scripts/security-headers.ts';
+import { ISOLATION_HEADERS, modelHostsFrom, securityHeaders } from './scripts/security-headers.ts';
 import { hasTestModels, NEEDS_TEST_MODELS, testModelServer } from './tests/support/test-model-server.ts';
 
 // The LLM tests load a real model from the shared test data beside the repository; where it is missing, the files
 // that need it are left out (and scripts/check-test-models.ts says so loudly) rather than failing for want of data.
 const modelTestsExcluded = process.env.VITEST && !hasTestModels(process.cwd()) ? NEEDS_TEST_MODELS : [];
 
-// Model hosts the built app may download from; empty means models come from the app's own origin only.
-const modelHosts = (process.env.PERSONA_MODEL_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+// Model hosts the built app may download from (origins and presets such as 'huggingface'); empty means models come
+// from the app's own origin only. The CSP allows exactly these, and the app refuses others by name (model-hosts.ts).
+const modelHosts = modelHostsFrom(process.env.PERSONA_MODEL_HOSTS);
 
 export default defineConfig({
   // Tests (and only tests) also get the shared real test models under /test-models/.
@@ -22,6 +23,7 @@ export default defineConfig({
   // The e2e project checks the CSP on the real build.
   server: { headers: process.env.VITEST ? { ...ISOLATION_HEADERS } : securityHeaders({ modelHosts, dev: true }) },
   preview: { headers: securityHeaders({ modelHosts }) },
+  define: { __PERSONA_MODEL_HOSTS__: JSON.stringify(modelHosts) },
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
   test: {

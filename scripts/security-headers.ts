@@ -9,6 +9,51 @@ export interface SecurityHeaderOptions {
   dev?: boolean;
 }
 
+/**
+ * Names that stand for a model service's hosts: the service itself and the CDNs its file URLs redirect to (a
+ * download from the hub answers with a redirect to a CDN host, which connect-src must allow as well).
+ */
+export const MODEL_HOST_PRESETS: Readonly<Record<string, readonly string[]>> = {
+  huggingface: [
+    'https://huggingface.co',
+    'https://cdn-lfs.huggingface.co',
+    'https://cdn-lfs-us-1.huggingface.co',
+    'https://cdn-lfs-eu-1.huggingface.co',
+    'https://cdn-lfs.hf.co',
+    'https://cdn-lfs-us-1.hf.co',
+    'https://cdn-lfs-eu-1.hf.co',
+    'https://cas-bridge.xethub.hf.co',
+  ],
+  // web-llm's compiled model libraries.
+  'mlc-libs': ['https://raw.githubusercontent.com'],
+};
+
+/**
+ * PERSONA_MODEL_HOSTS as origins: comma-separated origins and preset names ('huggingface,https://models.example.org'),
+ * each origin once. A path, a query or anything but http(s) is refused: connect-src takes origins.
+ */
+export function modelHostsFrom(setting: string | undefined): string[] {
+  const hosts = new Set<string>();
+  for (const entry of (setting ?? '').split(',').map((h) => h.trim()).filter(Boolean)) {
+    const preset = MODEL_HOST_PRESETS[entry];
+    if (preset) {
+      for (const host of preset) hosts.add(host);
+      continue;
+    }
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      throw new Error(`PERSONA_MODEL_HOSTS: "${entry}" is neither an origin (https://host) nor one of ${Object.keys(MODEL_HOST_PRESETS).join(', ')}`);
+    }
+    if (!['https:', 'http:'].includes(url.protocol) || url.origin !== entry.replace(/\/$/, '')) {
+      throw new Error(`PERSONA_MODEL_HOSTS: "${entry}" must be a bare http(s) origin such as https://models.example.org`);
+    }
+    hosts.add(url.origin);
+  }
+  return [...hosts];
+}
+
 export function contentSecurityPolicy({ modelHosts = [], dev = false }: SecurityHeaderOptions = {}): string {
   for (const host of modelHosts) {
     const url = new URL(host);

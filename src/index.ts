@@ -49,6 +49,7 @@ export {
   EmbedderLoadError,
   GenerationError,
   ModelDownloadError,
+  ModelHostNotAllowedError,
   ModelLoadError,
   ModelNotLoadedError,
   ModelUnsupportedError,

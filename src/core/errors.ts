@@ -197,3 +197,26 @@ export class WorkerCrashedError extends PersonaError {
     super(`The ${worker} worker stopped (${reason}) and its request was lost. Persona starts a new one on the next request: try again.`);
   }
 }
+
+/**
+ * A model file URL on a host this build does not allow: the app's Content-Security-Policy lets model files come only
+ * from its own origin and the hosts named at build time, so the download could not even start.
+ */
+export class ModelHostNotAllowedError extends PersonaError {
+  override name = 'ModelHostNotAllowedError';
+
+  constructor(
+    readonly url: string,
+    /** The origin that is not allowed. */
+    readonly origin: string,
+    /** The build setting that lists the allowed hosts. */
+    readonly setting: string,
+    /** The hosts this build allows besides its own origin, comma-separated ('' for none). */
+    readonly allowed: string,
+  ) {
+    super(
+      `Model files from ${origin} are not allowed by this build: it downloads models only from its own site` +
+        `${allowed ? ` and ${allowed}` : ''}. Add ${origin} to ${setting} when building the app, or host ${url} on this site.`,
+    );
+  }
+}

@@ -3,6 +3,7 @@
 // deletable. A file counts as cached only once every byte arrived; an error page (a 404, or the HTML a single-page
 // app server sends for a missing file) is never stored, so a bad download cannot poison a later load.
 import { ModelDownloadError } from '../core/errors';
+import { checkModelHost } from './model-hosts';
 
 export interface DownloadProgress {
   url: string;
@@ -115,6 +116,7 @@ export class ModelFileCache {
   }
 
   async download(url: string, { key = url, signal, onProgress, retries = 3 }: DownloadOptions = {}): Promise<File> {
+    checkModelHost(url);
     const name = await fileName(key);
     const cached = await this.get(key);
     if (cached) return cached;

@@ -10,6 +10,7 @@ import { AnswerStream, type OpenAiStyleChunk } from './answer-stream';
 import { DEFAULT_MAX_TOKENS, notStarted, type ChatBackend, type ChatMessage, type ChatResult, type GenerateOptions, type LoadOptions } from './chat-backend';
 import { DEFAULT_CONTEXT_SIZE, type MlcSource, type ModelSpec } from './model-spec';
 import { purgeModelCache } from './web-llm-cache';
+import { checkModelHost } from './model-hosts';
 
 export interface WebLlmBackendOptions {
   /** Where web-llm keeps downloaded weights. Default 'cache' (the Cache API, web-llm's best-tested store). */
@@ -64,6 +65,8 @@ export class WebLlmBackend implements ChatBackend {
   async load(spec: ModelSpec, { onProgress, signal }: LoadOptions = {}): Promise<void> {
     const mlc = spec.mlc;
     if (!mlc) throw new ModelUnsupportedError(spec.id, this.kind);
+    checkModelHost(mlc.modelUrl);
+    checkModelHost(mlc.modelLibUrl);
     await this.unload();
     signal?.throwIfAborted();
     const appConfig = appConfigFor(mlc, spec.contextSize ?? DEFAULT_CONTEXT_SIZE, this.options.cacheBackend ?? 'cache');

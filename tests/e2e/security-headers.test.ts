@@ -4,11 +4,11 @@
 // securitypolicyviolation event, by the effect not happening, and by the request never being issued.
 import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
-import { securityHeaders } from '../../scripts/security-headers.ts';
+import { modelHostsFrom, securityHeaders } from '../../scripts/security-headers.ts';
 import { test, type BrowserSession } from './browser-session';
 
 // The same rule vite.config.ts uses to read the model hosts the build may download from.
-const modelHosts = (process.env.PERSONA_MODEL_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+const modelHosts = modelHostsFrom(process.env.PERSONA_MODEL_HOSTS);
 
 interface Violation {
   effectiveDirective: string;
@@ -19,7 +19,7 @@ interface Violation {
 async function openApp(session: BrowserSession): Promise<Page> {
   const page = await session.newPage();
   await page.goto('/');
-  await page.getByRole('textbox', { name: 'New note' }).waitFor();
+  await expect.poll(() => page.evaluate(() => document.querySelector('persona-app')?.persona !== undefined), { timeout: 60_000 }).toBe(true);
   return page;
 }
 
@@ -35,8 +35,9 @@ describe('security headers', () => {
       expect(served?.[name.toLowerCase()], name).toBe(value);
     }
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    // The app itself runs under this policy without tripping it.
-    await page.getByRole('textbox', { name: 'New note' }).waitFor();
+    // The app itself runs under this policy without tripping it: its engine opens and its first view renders.
+    await expect.poll(() => page.evaluate(() => document.querySelector('persona-app')?.persona !== undefined), { timeout: 60_000 }).toBe(true);
+    await page.getByRole('navigation', { name: 'Persona' }).waitFor();
     expect(session.consoleErrors).toEqual([]);
     session.expectNothingLeftOrigin();
   });
@@ -98,6 +99,21 @@ describe('security headers', () => {
     });
     // Chromium refuses it in the page, before any request exists: the context's request log (which does see
     // cross-origin requests, see app.test.ts) has no trace of it.
+    session.expectNothingLeftOrigin();
+  });
+
+  test('a model host outside the build\'s list is refused by name, naming the setting, before any request', async ({ session }) => {
+    const page = await openApp(session);
+    const refused = await page.evaluate(async () => {
+      try {
+        await document.querySelector('persona-app')?.persona?.models.load({ id: 'elsewhere', gguf: { url: 'https://models.example.org/model.gguf' } });
+        return 'loaded';
+      } catch (error) {
+        return { name: (error as Error).name, message: (error as Error).message };
+      }
+    });
+    expect(refused).toMatchObject({ name: 'ModelHostNotAllowedError' });
+    expect((refused as { message: string }).message).toContain('Add https://models.example.org to PERSONA_MODEL_HOSTS');
     session.expectNothingLeftOrigin();
   });
 });
