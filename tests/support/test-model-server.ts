@@ -44,6 +44,7 @@ export const NEEDS_TEST_MODELS = [
   'tests/browser/engine/create-persona.test.ts',
   'tests/e2e/chat.test.ts',
   'tests/e2e/profile.test.ts',
+  'tests/e2e/models.test.ts',
 ];
 
 /** Passes bytes through at `rate` bytes/s at most and errors after `cut` bytes. */
