@@ -48,6 +48,9 @@ describe('the Models view', () => {
 
     expect(await seriousAxeFindings(page, 'light')).toEqual([]);
     expect(await seriousAxeFindings(page, 'dark')).toEqual([]);
+    // A phone's width: everything wraps, nothing scrolls sideways.
+    await page.setViewportSize({ width: 360, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     expect((await alerts(page)).join('')).toBe('');
     expectCleanSession(session);
   });

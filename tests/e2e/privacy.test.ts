@@ -108,6 +108,9 @@ describe('the Data & privacy view', () => {
     // Accessible in both themes, with real data on screen.
     expect(await seriousAxeFindings(page, 'light')).toEqual([]);
     expect(await seriousAxeFindings(page, 'dark')).toEqual([]);
+    // A phone's width: everything wraps, nothing scrolls sideways.
+    await page.setViewportSize({ width: 360, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 
     const file = await exportThroughUi(page);
 

@@ -13,7 +13,15 @@ export const panelStyles = css`
   }
   form {
     display: grid;
+    /* minmax(0, …): a file input's or fieldset's own minimum width must not widen the form past a phone screen. */
+    grid-template-columns: minmax(0, 1fr);
     gap: 0.75rem;
+  }
+  fieldset {
+    min-inline-size: 0;
+  }
+  input[type='file'] {
+    width: 100%;
   }
   label {
     display: block;
