@@ -161,6 +161,8 @@ export class Persona {
   };
 
   readonly sources = {
+    /** Sources that recorded events still in the history, sorted. */
+    recorded: () => this.#call(this.host.recordedSources()),
     /** Sources the user opted out of. */
     blocked: () => this.#call(this.host.blockedSources()),
     /** Opts a source out (optionally deleting what it recorded) or back in. */

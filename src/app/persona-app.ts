@@ -8,6 +8,7 @@ import { createPersona, type Persona, type PersonaStatus } from '../persona';
 import type { ChangeMessage } from '../store/change-feed';
 import { describeError } from '../ui/describe-error';
 import { CHANGE_EVENT } from '../ui/persona-view';
+import { PERSONA_WIPED } from '../ui/privacy/wiped-event';
 import { baseStyles, themeTokens } from '../ui/theme';
 import { ROUTES, routeFromHash, type AppRoute } from './routes';
 import { loadThemeChoice, nextThemeChoice, saveThemeChoice, THEME_LABELS, type ThemeChoice } from './theme-choice';
@@ -91,6 +92,14 @@ export class PersonaApp extends LitElement {
     return this.#persona;
   }
 
+  /** A view deleted everything, and the engine with it: open a fresh one on the now empty store. */
+  readonly #onWiped = () => {
+    this.#persona = undefined;
+    this.status = undefined;
+    this.phase = 'opening';
+    void this.#open();
+  };
+
   readonly #onHashChange = () => {
     const { route, rest } = routeFromHash(location.hash);
     this.route = route;
@@ -102,6 +111,7 @@ export class PersonaApp extends LitElement {
     super.connectedCallback();
     this.#applyTheme(loadThemeChoice());
     addEventListener('hashchange', this.#onHashChange);
+    this.addEventListener(PERSONA_WIPED, this.#onWiped);
     void this.#loadView(this.route);
     void this.#open();
   }
@@ -109,6 +119,7 @@ export class PersonaApp extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     removeEventListener('hashchange', this.#onHashChange);
+    this.removeEventListener(PERSONA_WIPED, this.#onWiped);
     void this.#persona?.close();
     this.#persona = undefined;
   }

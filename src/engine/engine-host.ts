@@ -168,6 +168,11 @@ export class EngineHost {
     return [...(await this.#require().blockedSources())].sort();
   }
 
+  /** Sources that recorded something still in the history (what the user can opt out of). */
+  recordedSources(): Promise<string[]> {
+    return this.#require().store.events.sources();
+  }
+
   setSourceBlocked(source: string, blocked: boolean, options: { deleteRecorded?: boolean } = {}) {
     return this.#require().setSourceBlocked(source, blocked, options);
   }

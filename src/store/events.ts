@@ -117,6 +117,19 @@ export class EventLog {
     return (await readStats(this.connection.read(['meta']))).bytes;
   }
 
+  /** Every source that recorded an event still in the history, sorted; one index step per source, not per event. */
+  async sources(): Promise<string[]> {
+    const index = this.connection.read(['events']).objectStore('events').index('by-source');
+    const sources: string[] = [];
+    for (let cursor = await index.openKeyCursor(); cursor; ) {
+      const [source] = cursor.key;
+      sources.push(source);
+      // [source, []] sorts after every [source, ts] (arrays after numbers): jump straight to the next source.
+      cursor = await cursor.continue([source, []] as never);
+    }
+    return sources;
+  }
+
   /** One page of events in time order, filtered by kind or source and a time window. */
   async list(query: EventQuery = {}): Promise<EventPage> {
     const limit = query.limit ?? 100;

@@ -1,4 +1,4 @@
-// The app tells the user which runtime would answer and why, from what the browser really offers: with the test
+// The Models view tells the user which runtime would answer and why, from what the browser really offers: with the test
 // flags (SwiftShader, a software fallback adapter) and in a Chromium launched without --enable-unsafe-webgpu (no
 // adapter at all). Both choose llama.cpp on the CPU, each for its own stated reason.
 import { chromium, type Browser } from 'playwright-core';
@@ -8,7 +8,7 @@ import { BrowserSession, test } from './browser-session';
 
 async function backendChoice(session: BrowserSession): Promise<{ choice: string; reason: string; webgpu: string }> {
   const page = await session.newPage();
-  await page.goto('/');
+  await page.goto('/#models');
   const status = page.locator('#backend-choice');
   await status.waitFor();
   return {

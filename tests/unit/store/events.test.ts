@@ -177,3 +177,20 @@ describe('delete', () => {
     expect(await store.events.bytes()).toBe(bytesBefore - removedBytes);
   });
 });
+
+describe('sources', () => {
+  test('lists each source still in the history once, sorted, and forgets one whose events are all gone', async () => {
+    store = await openTestStore();
+    expect(await store.events.sources()).toEqual([]);
+    const [, ad] = await store.record([
+      { kind: 'note', text: 'from the app' },
+      { kind: 'click', text: 'an ad', source: 'widget:ads' },
+      { kind: 'view', text: 'news one', source: 'widget:news', ts: 1_000 },
+      { kind: 'view', text: 'news two', source: 'widget:news', ts: 2_000 },
+      { kind: 'note', text: 'another', source: 'app' },
+    ]);
+    expect(await store.events.sources()).toEqual(['app', 'widget:ads', 'widget:news']);
+    await store.events.delete(ad?.id ?? '');
+    expect(await store.events.sources()).toEqual(['app', 'widget:news']);
+  });
+});
