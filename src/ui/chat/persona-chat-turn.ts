@@ -116,7 +116,8 @@ export class PersonaChatTurn extends LitElement {
       </div>
       <div class="answer" aria-busy=${answering ? 'true' : 'false'}>
         <span class="who">Answer</span>
-        ${turn.text.length > 0 ? renderMarkdown(turn.text) : answering ? html`<p class="muted">Preparing the answer…</p>` : nothing}
+        <div class="answer-text">${renderMarkdown(turn.text)}</div>
+        ${answering && turn.text.length === 0 ? html`<p class="muted">Preparing the answer…</p>` : nothing}
         ${turn.phase === 'failed' && turn.text.length === 0 ? html`<p class="muted">No answer: the message above the conversation says why.</p>` : nothing}
         ${this.#renderTags(turn)}
       </div>
