@@ -130,6 +130,11 @@ describe('the Chat view', () => {
   test('answers a question asked by keyboard as it is written, and says why', { timeout: TIMEOUT }, async ({ session }) => {
     const notes = ['Lily played with a big red ball in the park', 'We baked a chocolate cake for the birthday party', XSS_NOTE];
     const page = await openChat(session, notes);
+    const memoryId = await page.evaluate(async () => {
+      const persona = document.querySelector('persona-app')?.persona;
+      await persona?.profile.setPreference('tone', 'playful');
+      return (await persona?.memories.add({ text: 'Has a dog called Rex', pinned: true }))?.id;
+    });
     await watchAnswers(page);
     const before = await messageCount(page);
 
@@ -157,6 +162,9 @@ describe('the Chat view', () => {
     expect(await why.locator('img').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
     expect(await why.getByText(/\d+ tokens?/).count()).toBeGreaterThan(0);
+    // The preference and the pinned memory are there too, linked to where they can be changed.
+    expect(await why.getByRole('link', { name: 'Preference “tone”' }).getAttribute('href')).toBe('#profile');
+    expect(await why.getByRole('link', { name: 'Has a dog called Rex' }).getAttribute('href')).toBe(`#memories/${memoryId ?? ''}`);
 
     // The exact prompt starts with the system message.
     await why.getByText('Show the exact prompt').click();
@@ -172,6 +180,18 @@ describe('the Chat view', () => {
 
     await expectAccessible(page);
     expect(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBeUndefined();
+
+    // On a 360 px wide screen nothing scrolls sideways.
+    await page.setViewportSize({ width: 360, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+    // Following a source to the history and coming back keeps the conversation.
+    const shown = await answerText(page);
+    await historyLinks.first().click();
+    await eventually(() => page.evaluate(() => location.hash)).toBe(`#history/${ids[0] ?? ''}`);
+    await page.goBack();
+    await eventually(() => turns(page).count()).toBe(1);
+    expect(await answerText(page)).toBe(shown);
     expectStayedHome(session);
   });
 
@@ -213,6 +233,15 @@ describe('the Chat view', () => {
     await eventually(() => live(page).textContent()).toBe('Answer copied');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('My **better** answer');
     expect(await page.getByRole('alert').first().textContent()).toBe('');
+
+    // A browser that refuses the clipboard: the refusal is shown, with what to do instead.
+    await page.evaluate(() => {
+      navigator.clipboard.writeText = () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));
+    });
+    await lastTurn(page).getByRole('button', { name: 'Copy' }).click();
+    const refused = page.getByRole('alert').filter({ hasText: 'did not allow copying' });
+    await eventually(() => refused.count()).toBe(1);
+    expect(await refused.textContent()).toMatch(/NotAllowedError.*copy it with the keyboard/);
 
     expectStayedHome(session);
   });

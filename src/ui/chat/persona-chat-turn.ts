@@ -143,7 +143,12 @@ export class PersonaChatTurn extends LitElement {
   }
 
   #renderActions(turn: ChatTurn) {
-    if (!turn.answer) return nothing;
+    if (turn.phase === 'answering') return nothing;
+    const regenerate = this.last
+      ? html`<button type="button" ?disabled=${this.busy} @click=${() => { this.#ask({ action: 'regenerate' }); }}>Regenerate</button>`
+      : nothing;
+    // A failed answer, or one stopped before it began, can only be asked again.
+    if (!turn.answer) return this.last ? html`<div class="row" role="group" aria-label="This answer">${regenerate}</div>` : nothing;
     // Ratings and edits are feedback on a recorded answer; an answer that was not recorded has nothing to attach to.
     const recorded = turn.answer.id !== undefined;
     return html`<div class="row" role="group" aria-label="This answer">
@@ -155,7 +160,7 @@ export class PersonaChatTurn extends LitElement {
         <span aria-hidden="true">👎</span> Bad answer
       </button>
       <button type="button" class="edit-button" @click=${this.#startEditing}>Edit the answer</button>
-      ${this.last ? html`<button type="button" ?disabled=${this.busy} @click=${() => { this.#ask({ action: 'regenerate' }); }}>Regenerate</button>` : nothing}
+      ${regenerate}
     </div>`;
   }
 

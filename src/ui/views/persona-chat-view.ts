@@ -1,7 +1,7 @@
 // The Chat view: a conversation with the loaded model, personalized from the user's own data, answered as it is
 // written. The conversation lives here (a new chat or a reload forgets it; the engine records the turns unless the
 // chat is temporary). Each answer can be stopped, asked again, copied, rated, corrected, and explained.
-import { css, html, nothing } from 'lit';
+import { css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import type { Persona } from '../../persona';
 import { conversationBefore, type ChatTurn } from '../chat/chat-turn';
@@ -24,6 +24,12 @@ const ANSWER_LENGTHS = [
   { tokens: 512, label: 'Long' },
 ] as const;
 const DEFAULT_ANSWER_TOKENS = 256;
+
+/**
+ * The conversation outlives the view element: following a "why" link to the history and coming back must not lose
+ * it. It lives only in this page's memory (a reload or New chat forgets it), so a temporary chat still keeps nothing.
+ */
+const kept: { turns: readonly ChatTurn[]; temporary: boolean; answerTokens: number } = { turns: [], temporary: false, answerTokens: DEFAULT_ANSWER_TOKENS };
 
 @customElement('persona-chat-view')
 export class PersonaChatView extends PersonaView {
@@ -96,9 +102,25 @@ export class PersonaChatView extends PersonaView {
     await Promise.resolve();
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // An answer still being written when the previous view element left was stopped with it.
+    this.turns = kept.turns.map((turn) => (turn.phase === 'answering' ? { ...turn, phase: 'stopped' } : turn));
+    this.temporary = kept.temporary;
+    this.answerTokens = kept.answerTokens;
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    // An answer nobody sees is not worth the model's time; it ends as stopped, with what it had.
     this.#controller?.abort();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    kept.turns = this.turns;
+    kept.temporary = this.temporary;
+    kept.answerTokens = this.answerTokens;
   }
 
   override render() {
@@ -245,8 +267,8 @@ export class PersonaChatView extends PersonaView {
   async #onTurnAction(key: number, detail: TurnAction): Promise<void> {
     const persona = this.persona;
     const turn = this.turns.find((t) => t.key === key);
-    if (!persona || !turn?.answer) return;
-    const answerId = turn.answer.id;
+    if (!persona || !turn) return;
+    const answerId = turn.answer?.id;
     switch (detail.action) {
       case 'copy':
         await this.#copy(persona, turn.text, answerId);
