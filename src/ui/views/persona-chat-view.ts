@@ -197,6 +197,7 @@ export class PersonaChatView extends PersonaView {
     const persona = this.persona;
     if (!persona || this.answering) return;
     const at = replacing === undefined ? this.turns.length : this.turns.findIndex((turn) => turn.key === replacing);
+    if (at < 0) return;
     const key = this.#nextKey++;
     const temporary = this.temporary;
     this.turns = [...this.turns.slice(0, at), { key, question, text: '', phase: 'answering', temporary, edited: false }, ...this.turns.slice(at + 1)];
@@ -214,11 +215,14 @@ export class PersonaChatView extends PersonaView {
           this.#updateTurn(key, (turn) => ({ ...turn, text: turn.text + piece }));
         },
       });
+      // New chat dropped the turn while it was answered: nothing is left to show or announce.
+      if (!this.#hasTurn(key)) return;
       const stopped = answer.finishReason === 'abort';
       this.#updateTurn(key, (turn) => ({ ...turn, text: answer.text, phase: stopped ? 'stopped' : 'done', answer }));
       this.announcement = stopped ? 'Stopped' : 'Answer complete';
       this.problem = '';
     } catch (error) {
+      if (!this.#hasTurn(key)) return;
       // Stopped before the model wrote anything (e.g. while the prompt was composed): what there is stays.
       if (controller.signal.aborted) {
         this.#updateTurn(key, (turn) => ({ ...turn, phase: 'stopped' }));
@@ -258,6 +262,10 @@ export class PersonaChatView extends PersonaView {
 
   #onLength(event: Event): void {
     this.answerTokens = Number((event.target as HTMLSelectElement).value);
+  }
+
+  #hasTurn(key: number): boolean {
+    return this.turns.some((turn) => turn.key === key);
   }
 
   #updateTurn(key: number, change: (turn: ChatTurn) => ChatTurn): void {
