@@ -19,7 +19,15 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export default async function serveBuiltApp(project: TestProject): Promise<() => Promise<void>> {
   const outDir = mkdtempSync(join(tmpdir(), 'persona-e2e-dist-'));
-  await build({ root, mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  // Vitest runs with NODE_ENV=test, which would resolve packages' development builds (Lit's dev mode among them):
+  // the tests must see what `npm start` ships.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root, mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   // Port 0: the OS picks a free port, so parallel runs and a developer's `npm start` never collide.
   const server: PreviewServer = await preview({
     root,
