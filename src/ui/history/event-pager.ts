@@ -34,30 +34,37 @@ export class EventPager {
     return this.#complete;
   }
 
-  /** Reads the next page unless one is being read or all are loaded; resolves once the rows include it. */
+  /** Reads the next page unless a read is under way or all are loaded; resolves once the rows include it. */
   more(): Promise<void> {
-    if (this.#complete) return Promise.resolve();
     if (this.#reading) return this.#reading;
-    const reading = this.#readPage().finally(() => {
-      if (this.#reading === reading) this.#reading = undefined;
-    });
-    this.#reading = reading;
-    return reading;
+    if (this.#complete) return Promise.resolve();
+    return this.#track(this.#readPage());
   }
 
   /**
    * Reads again what is loaded (at least a page, at most MAX_REFRESH rows), after writes that may have added rows
    * anywhere in it; rows beyond that are let go and load again on scrolling.
    */
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
     const generation = ++this.#generation;
-    this.#reading = undefined;
     const limit = Math.min(Math.max(this.#rows.length, this.pageSize), MAX_REFRESH);
-    const page = await this.list({ ...this.filter, limit });
-    if (generation !== this.#generation) return;
-    this.#rows = page.events;
-    this.#next = page.next;
-    this.#complete = page.next === undefined;
+    return this.#track(
+      this.list({ ...this.filter, limit }).then((page) => {
+        if (generation !== this.#generation) return;
+        this.#rows = page.events;
+        this.#next = page.next;
+        this.#complete = page.next === undefined;
+      }),
+    );
+  }
+
+  /** The read under way, which a request for more waits for rather than reading the same page twice. */
+  #track(read: Promise<void>): Promise<void> {
+    const reading = read.finally(() => {
+      if (this.#reading === reading) this.#reading = undefined;
+    });
+    this.#reading = reading;
+    return reading;
   }
 
   /** Drops deleted rows without reading anything. */
@@ -81,6 +88,16 @@ export class EventPager {
     return [...missing];
   }
 
+  /**
+   * Whether events written elsewhere belong among the loaded rows but are not there (new events, not embedding
+   * updates of rows further back than anyone has scrolled): then the rows must be read again.
+   */
+  misses(events: readonly HistoryEvent[]): boolean {
+    const loaded = new Set(this.#rows.map((row) => row.id));
+    const oldest = this.#complete ? -Infinity : (this.#rows.at(-1)?.ts ?? Infinity);
+    return events.some((event) => !loaded.has(event.id) && event.ts >= oldest && matches(event, this.filter));
+  }
+
   async #readPage(): Promise<void> {
     const generation = this.#generation;
     const page = await this.list({ ...this.filter, limit: this.pageSize, ...(this.#next ? { after: this.#next } : {}) });
@@ -89,4 +106,13 @@ export class EventPager {
     this.#next = page.next;
     this.#complete = page.next === undefined;
   }
+}
+
+function matches(event: HistoryEvent, filter: EventFilter): boolean {
+  return (
+    (filter.kind === undefined || event.kind === filter.kind) &&
+    (filter.source === undefined || event.source === filter.source) &&
+    (filter.from === undefined || event.ts >= filter.from) &&
+    (filter.to === undefined || event.ts <= filter.to)
+  );
 }

@@ -69,3 +69,30 @@ describe('EventPager', () => {
     expect(queries).toHaveLength(1);
   });
 });
+
+describe('EventPager.misses', () => {
+  test('only new events inside the loaded window and the filter call for a new read', async () => {
+    const { events, list } = history(30);
+    const pager = new EventPager(list, { kind: 'note' }, 5);
+    await pager.more();
+    const oldestLoaded = pager.rows.at(-1) as HistoryEvent;
+    expect(pager.misses([{ ...(pager.rows[0] as HistoryEvent), embedState: 'done' }])).toBe(false);
+    expect(pager.misses([{ ...event(500), kind: 'note' }])).toBe(true);
+    expect(pager.misses([{ ...event(500), kind: 'view' }])).toBe(false);
+    // Further back than anyone has scrolled: it loads when the person gets there.
+    const older = events.find((e) => e.kind === 'note' && e.ts < oldestLoaded.ts) as HistoryEvent;
+    expect(pager.misses([older])).toBe(false);
+  });
+});
+
+test('a request for more while a refresh is under way waits for it instead of reading the first page twice', async () => {
+  const { list } = history(30);
+  const pager = new EventPager(list, {}, 10);
+  const refreshing = pager.refresh();
+  const more = pager.more();
+  await Promise.all([refreshing, more]);
+  expect(pager.rows.map((e) => e.id)).toEqual([...new Set(pager.rows.map((e) => e.id))]);
+  expect(pager.rows).toHaveLength(10);
+  await pager.more();
+  expect(pager.rows).toHaveLength(20);
+});
