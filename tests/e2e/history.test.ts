@@ -105,6 +105,18 @@ describe('the History view', () => {
     await page.getByLabel('Source').press('Enter');
     await eventually(() => rowTexts(page)).toEqual(['Likes long rides on weekends']);
 
+    // A From day after the To day is explained rather than queried.
+    await page.getByLabel('From', { exact: true }).fill('2024-02-02');
+    await page.getByLabel('To', { exact: true }).fill('2024-02-01');
+    await eventually(() => page.locator('persona-history-view .alert').textContent()).toContain('The “From” day is after the “To” day');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await eventually(() => page.locator('persona-history-view .alert').textContent()).toBe('');
+
+    // A phone-sized window: everything wraps, nothing scrolls sideways.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await eventually(() => rowTexts(page)).toHaveLength(3);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
     expect(await seriousAxeFindings(page, 'light')).toEqual([]);
     expect(await seriousAxeFindings(page, 'dark')).toEqual([]);
     expectStayedHome(session);

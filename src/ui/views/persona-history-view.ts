@@ -225,7 +225,7 @@ export class PersonaHistoryView extends PersonaView {
     const written = [...new Set(changes.flatMap((change) => (change.op === 'delete' ? [] : (change.ids ?? []))))].filter((id) => !deleted.has(id));
     if (deleted.size > 0) this.#forget(deleted, pager);
     try {
-      const [usage, events] = await Promise.all([persona.storage.usage(), persona.events.get(written)]);
+      const [usage, events] = await Promise.all([persona.storage.usage(), written.length === 0 ? ([] as (HistoryEvent | undefined)[]) : persona.events.get(written)]);
       this.count = usage.events;
       const stored = events.filter((event): event is HistoryEvent => event !== undefined);
       const linked = this.linked;
@@ -274,6 +274,12 @@ export class PersonaHistoryView extends PersonaView {
   #onFilter(event: CustomEvent<EventFilter>): void {
     const persona = this.persona;
     if (!persona) return;
+    const { from, to } = event.detail;
+    if (from !== undefined && to !== undefined && from > to) {
+      this.problem = 'The “From” day is after the “To” day: pick a From day on or before the To day.';
+      return;
+    }
+    this.problem = '';
     this.#filter = event.detail;
     this.filtered = Object.keys(event.detail).length > 0;
     this.selected = new Set();
