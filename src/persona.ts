@@ -76,7 +76,8 @@ export class Persona {
     list: (query: EventQuery = {}) => this.#call(this.host.listEvents(query)),
     /** The events with these ids, in order; undefined where one no longer exists. */
     get: (ids: readonly string[]) => this.#call(this.host.getEvents([...ids])),
-    delete: (id: string) => this.#call(this.host.deleteEvent(id)),
+    /** Deletes one event or several at once, with what was derived from them; says what else went. */
+    delete: (ids: string | readonly string[]) => this.#call(this.host.deleteEvent(typeof ids === 'string' ? ids : [...ids])),
     deleteRange: (range: RangeDeletion) => this.#call(this.host.deleteEventRange(range)),
   };
 

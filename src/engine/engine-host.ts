@@ -123,8 +123,9 @@ export class EngineHost {
     return this.#require().store.events.getMany(ids);
   }
 
-  deleteEvent(id: string) {
-    return this.#require().store.events.delete(id);
+  /** One event, or several in one transaction (a selection): one cascade, one change message. */
+  deleteEvent(ids: string | string[]) {
+    return this.#require().store.events.delete(ids);
   }
 
   deleteEventRange(range: RangeDeletion) {

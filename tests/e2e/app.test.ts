@@ -1,22 +1,37 @@
-// What a person does with the first app: write notes by keyboard, find them again after a reload, delete one, get a
-// named error for a note that is too long, and see another tab's note arrive. Nothing may leave the app's origin.
+// What a person does with the app's History view: write notes by keyboard, find them again after a reload, delete
+// one (after confirming), get a named error for a note that is too long, and see another tab's note arrive. Nothing
+// may leave the app's origin.
 import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import { BrowserSession, test } from './browser-session';
 
-/** Opens the app in a new tab and waits until the store is open and the note box is there. */
+/** Opens the app's History view in a new tab and waits until the engine is open and the note box is there. */
 async function openApp(session: BrowserSession): Promise<Page> {
   const page = await session.newPage();
-  await page.goto('/');
+  await page.goto('/#history');
   await noteBox(page).waitFor();
   return page;
 }
 
 const noteBox = (page: Page) => page.getByRole('textbox', { name: 'New note' });
-const eventCount = (page: Page) => page.getByRole('status');
-const alertText = (page: Page) => page.getByRole('alert').textContent();
-const listedTexts = (page: Page) => page.locator('persona-event-list li .text').allTextContents();
+const eventCount = (page: Page) => page.locator('#event-count');
+const alertText = (page: Page) => page.locator('persona-history-view .alert').textContent();
 const isFocused = (page: Page) => noteBox(page).evaluate((element) => element.matches(':focus'));
+
+/** The timeline renders the rows near the viewport only, below the note form: bring it into view and read them. */
+async function listedTexts(page: Page): Promise<string[]> {
+  await page.locator('persona-history-timeline').evaluate((element) => { element.scrollIntoView({ block: 'start' }); });
+  return page.locator('persona-history-timeline .event .text').allTextContents();
+}
+
+/** Deletes a note by keyboard: Enter on its delete button, then Tab from Cancel (which has the focus) to confirm. */
+async function deleteByKeyboard(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name }).press('Enter');
+  await page.getByRole('dialog').waitFor();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog').waitFor({ state: 'hidden' });
+}
 
 /**
  * Polls until the page shows what is expected. The generous bound only keeps a slow machine from failing a correct
@@ -38,7 +53,8 @@ describe('the Persona app', () => {
     await eventually(() => eventCount(page).textContent()).toBe('0 events stored on this device');
     expect(await page.getByText('Everything stays on this device').count()).toBe(1);
 
-    // The note box is the first thing Tab reaches; Tab again reaches the Save button, Enter saves.
+    // After the navigation, the note box is the first thing Tab reaches; Tab again reaches the Save button, Enter saves.
+    await page.getByRole('link', { name: 'Data & privacy' }).focus();
     await page.keyboard.press('Tab');
     expect(await isFocused(page)).toBe(true);
     await page.keyboard.type('Prefers oat milk in coffee');
@@ -52,19 +68,20 @@ describe('the Persona app', () => {
     await page.keyboard.press('Control+Enter');
 
     await eventually(() => eventCount(page).textContent()).toBe('2 events stored on this device');
-    expect((await listedTexts(page)).sort()).toEqual(['Prefers oat milk in coffee', 'Reading: The Left Hand of Darkness']);
-    expect(await page.locator('persona-event-list li .kind').allTextContents()).toEqual(['note', 'note']);
-    expect(await page.locator('persona-event-list li time').count()).toBe(2);
+    await eventually(async () => (await listedTexts(page)).sort()).toEqual(['Prefers oat milk in coffee', 'Reading: The Left Hand of Darkness']);
+    expect(await page.locator('persona-history-timeline .event .kind').allTextContents()).toEqual(['note', 'note']);
+    expect(await page.locator('persona-history-timeline .event time').count()).toBe(2);
 
     // IndexedDB keeps them: a reload shows the same two.
     await page.reload();
     await noteBox(page).waitFor();
     await eventually(() => eventCount(page).textContent()).toBe('2 events stored on this device');
-    expect((await listedTexts(page)).sort()).toEqual(['Prefers oat milk in coffee', 'Reading: The Left Hand of Darkness']);
+    await eventually(async () => (await listedTexts(page)).sort()).toEqual(['Prefers oat milk in coffee', 'Reading: The Left Hand of Darkness']);
 
-    // Each row's delete button is named after its note; Enter on it deletes that note only.
-    await page.getByRole('button', { name: 'Delete note “Prefers oat milk in coffee”' }).press('Enter');
+    // Each row's delete button is named after its note; Enter on it, then confirming, deletes that note only.
+    await deleteByKeyboard(page, 'Delete note “Prefers oat milk in coffee”');
     await eventually(() => eventCount(page).textContent()).toBe('1 event stored on this device');
+    await eventually(() => page.locator('#deletion-notice').textContent()).toBe('1 event deleted.');
     expect(await listedTexts(page)).toEqual(['Reading: The Left Hand of Darkness']);
     await page.reload();
     await noteBox(page).waitFor();
@@ -117,7 +134,7 @@ describe('the Persona app', () => {
     expect(await eventCount(first).textContent()).toBe('1 event stored on this device');
 
     // And back: a deletion in the first tab empties the second.
-    await first.getByRole('button', { name: 'Delete note “Written in the second tab”' }).press('Enter');
+    await deleteByKeyboard(first, 'Delete note “Written in the second tab”');
     await eventually(() => eventCount(second).textContent()).toBe('0 events stored on this device');
     expect(await listedTexts(second)).toEqual([]);
 

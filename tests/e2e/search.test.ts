@@ -1,6 +1,6 @@
-// Search by meaning in the built app, under its production Content-Security-Policy: the bundled model loads in
-// its worker from the app's origin, embeds the notes in the background, and finds a note that shares no word with
-// the query. Nothing leaves the origin.
+// Search by meaning in the built app's History view, under its production Content-Security-Policy: the bundled model
+// loads in its worker from the app's origin, embeds the notes in the background, and finds a note that shares no
+// word with the query. Nothing leaves the origin.
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { test } from './browser-session';
@@ -10,7 +10,7 @@ const status = (page: Page) => page.locator('#embedder-status').textContent();
 
 test('notes are understood on the device and found by meaning', async ({ session }) => {
   const page = await session.newPage();
-  await page.goto('/');
+  await page.goto('/#history');
   const noteBox = page.getByRole('textbox', { name: 'New note' });
   await noteBox.waitFor();
   for (const note of ['Cooked spaghetti with tomato sauce and basil', 'Hiked up the mountain trail at sunrise', 'Read about interest rates and the stock market']) {

@@ -1,9 +1,10 @@
 // Search over the person's own history, with the reason each result came back: the words it matched, or that it
-// is close in meaning. It only collects the query and shows results; the app owns retrieval.
-import { css, html, LitElement } from 'lit';
+// is close in meaning. It only collects the query and shows results; the view asks the engine.
+import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { RetrievedItem } from '../index';
-import { fieldStyles } from './field-styles';
+import type { RetrievedItem } from '../../engine/history-retrieval';
+import { formatDateTime } from '../format';
+import { baseStyles } from '../theme';
 
 export interface SearchDetail {
   text: string;
@@ -21,30 +22,40 @@ declare global {
 @customElement('persona-history-search')
 export class PersonaHistorySearch extends LitElement {
   static override styles = [
-    fieldStyles,
+    baseStyles,
     css`
+      label {
+        display: block;
+        margin-bottom: 0.25rem;
+      }
       form {
         display: flex;
+        flex-wrap: wrap;
         gap: 0.5rem;
       }
       input {
-        flex: 1;
-        font: inherit;
-        padding: 0.375rem 0.5rem;
+        flex: 1 1 12rem;
       }
       ol {
         padding-left: 1.25rem;
       }
+      li {
+        margin: 0.375rem 0;
+      }
+      .text {
+        overflow-wrap: anywhere;
+      }
+      .meta,
       .why {
         display: block;
         font-size: 0.875rem;
-        color: #444;
       }
     `,
   ];
 
   @property({ attribute: false }) results: readonly RetrievedItem[] | undefined;
   @property({ type: Boolean }) disabled = false;
+  @property({ type: Boolean }) searching = false;
   @state() private query = '';
 
   override render() {
@@ -55,12 +66,19 @@ export class PersonaHistorySearch extends LitElement {
           @input=${(event: InputEvent) => { this.query = (event.target as HTMLInputElement).value; }} />
         <button type="submit" ?disabled=${this.disabled}>Search</button>
       </form>
+      ${this.searching ? html`<p role="status">Searching…</p>` : nothing}
       ${this.results === undefined
-        ? ''
+        ? nothing
         : this.results.length === 0
           ? html`<p role="status">Nothing in your history matches.</p>`
           : html`<ol aria-label="Search results">
-              ${this.results.map((hit) => html`<li><span class="text">${hit.event.text}</span><span class="why">${reason(hit)}</span></li>`)}
+              ${this.results.map(
+                (hit) => html`<li>
+                  <span class="text">${hit.event.text}</span>
+                  <span class="meta muted">${hit.event.kind} · ${formatDateTime(hit.event.ts)} · <a href=${`#history/${encodeURIComponent(hit.event.id)}`}>show in history</a></span>
+                  <span class="why muted">${reason(hit)}</span>
+                </li>`,
+              )}
             </ol>`}
     `;
   }

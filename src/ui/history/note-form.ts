@@ -1,9 +1,9 @@
-// A labelled text area and a button to write a note. It only collects text: the element that owns the store records
-// it, then calls clear() on success, so a rejected note stays in the box for the person to fix.
+// A labelled text area and a button to write a note, keyboard first (Ctrl+Enter saves). It only collects text: the
+// view records it, then calls clear() on success, so a rejected note stays in the box for the person to fix.
 import { css, html, LitElement } from 'lit';
-import { customElement, query } from 'lit/decorators.js';
-import { DEFAULT_EVENT_LIMITS } from '../index';
-import { fieldStyles } from './field-styles';
+import { customElement, property, query } from 'lit/decorators.js';
+import { DEFAULT_EVENT_LIMITS } from '../../core/event-validation';
+import { baseStyles } from '../theme';
 
 export interface NoteSubmitDetail {
   text: string;
@@ -21,32 +21,25 @@ declare global {
 @customElement('persona-note-form')
 export class PersonaNoteForm extends LitElement {
   static override styles = [
-    fieldStyles,
+    baseStyles,
     css`
+      label {
+        display: block;
+        margin-bottom: 0.25rem;
+      }
       textarea {
-        box-sizing: border-box;
         width: 100%;
-        font: inherit;
-        padding: 0.5rem;
         resize: vertical;
       }
       .hint {
         margin: 0.25rem 0 0.5rem;
         font-size: 0.875rem;
-        opacity: 0.8;
-      }
-      button {
-        font: inherit;
-        padding: 0.375rem 1rem;
-      }
-      textarea:focus-visible,
-      button:focus-visible {
-        outline: 3px solid #4a78c2;
-        outline-offset: 2px;
       }
     `,
   ];
 
+  /** While a save is under way: the button says so and a second save waits. */
+  @property({ type: Boolean }) saving = false;
   @query('textarea') private textarea!: HTMLTextAreaElement;
 
   /** Empties the text area and puts the cursor back in it, ready for the next note. */
@@ -60,9 +53,9 @@ export class PersonaNoteForm extends LitElement {
     return html`
       <form @submit=${this.#onSubmit}>
         <label for="note">New note</label>
-        <textarea id="note" name="note" rows="4" aria-describedby="note-hint" @keydown=${this.#onKeydown}></textarea>
-        <p id="note-hint" class="hint">Up to ${max} characters. Ctrl+Enter saves.</p>
-        <button type="submit">Save note</button>
+        <textarea id="note" name="note" rows="3" aria-describedby="note-hint" @keydown=${this.#onKeydown}></textarea>
+        <p id="note-hint" class="hint muted">Up to ${max} characters. Ctrl+Enter saves.</p>
+        <button type="submit" class="primary" aria-disabled=${this.saving ? 'true' : 'false'}>${this.saving ? 'Saving…' : 'Save note'}</button>
       </form>
     `;
   }
@@ -77,12 +70,7 @@ export class PersonaNoteForm extends LitElement {
   #onSubmit(event: SubmitEvent): void {
     // Nothing is ever posted: the note goes to the store in this browser.
     event.preventDefault();
-    this.dispatchEvent(
-      new CustomEvent<NoteSubmitDetail>('persona-note-submit', {
-        detail: { text: this.textarea.value },
-        bubbles: true,
-        composed: true,
-      }),
-    );
+    if (this.saving) return;
+    this.dispatchEvent(new CustomEvent<NoteSubmitDetail>('persona-note-submit', { detail: { text: this.textarea.value }, bubbles: true, composed: true }));
   }
 }
