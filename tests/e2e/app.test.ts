@@ -82,7 +82,7 @@ describe('the Persona app', () => {
     await deleteByKeyboard(page, 'Delete note “Prefers oat milk in coffee”');
     await eventually(() => eventCount(page).textContent()).toBe('1 event stored on this device');
     await eventually(() => page.locator('#deletion-notice').textContent()).toBe('1 event deleted.');
-    expect(await listedTexts(page)).toEqual(['Reading: The Left Hand of Darkness']);
+    await eventually(() => listedTexts(page)).toEqual(['Reading: The Left Hand of Darkness']);
     await page.reload();
     await noteBox(page).waitFor();
     await eventually(() => listedTexts(page)).toEqual(['Reading: The Left Hand of Darkness']);
