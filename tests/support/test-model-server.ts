@@ -46,6 +46,7 @@ export const NEEDS_TEST_MODELS = [
   'tests/e2e/profile.test.ts',
   'tests/e2e/model-download-faults.test.ts',
   'tests/e2e/models.test.ts',
+  'tests/e2e/xss.test.ts',
 ];
 
 /** Passes bytes through at `rate` bytes/s at most and errors after `cut` bytes. */
