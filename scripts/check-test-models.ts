@@ -12,7 +12,7 @@ const path = join(testModelsDir(process.cwd()), STORIES.file);
 if (!existsSync(path)) {
   // Missing data is not a broken build: the tests that load the model are left out (vite.config.ts), said here.
   console.warn(
-    `WARNING: ${STORIES.file} was not found (looked for at ${path}): the ${NEEDS_TEST_MODELS.length} browser test files that load it will NOT run.\n` +
+    `WARNING: ${STORIES.file} was not found (looked for at ${path}): the ${NEEDS_TEST_MODELS.length} browser and e2e test files that load it will NOT run.\n` +
       'Put the shared test data (shared/models) beside this repository, or set PERSONA_TEST_MODELS to its folder.',
   );
   process.exit(0);
