@@ -1,4 +1,4 @@
-// Styles every Persona form shares, so labels and blocks look the same in each component.
+// Styles Persona's small forms share (on top of baseStyles): a label on its own line above its field.
 import { css } from 'lit';
 
 export const fieldStyles = css`
@@ -7,7 +7,6 @@ export const fieldStyles = css`
   }
   label {
     display: block;
-    font-weight: 600;
     margin-bottom: 0.25rem;
   }
 `;

@@ -42,9 +42,7 @@ const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 2
 /** What every test ends with: the app made requests (the log works), all to its own origin, and threw nothing. */
 function expectStayedHome(session: BrowserSession): void {
   expect(session.requests.map((request) => request.url)).toContain(session.baseURL);
-  session.expectNothingLeftOrigin();
-  expect(session.pageErrors).toEqual([]);
-  expect(session.consoleErrors).toEqual([]);
+  session.expectCleanRun();
 }
 
 describe('the Persona app', () => {

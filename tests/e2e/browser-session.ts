@@ -89,6 +89,13 @@ export class BrowserSession {
     expect(this.requestsOutside(origin), `requests outside ${origin}`).toEqual([]);
   }
 
+  /** What every test of the app ends with: nothing left the origin, no page threw, nothing logged an error. */
+  expectCleanRun(): void {
+    this.expectNothingLeftOrigin();
+    expect(this.pageErrors, 'uncaught page errors').toEqual([]);
+    expect(this.consoleErrors, 'console errors').toEqual([]);
+  }
+
   async close(): Promise<void> {
     await this.context.close();
   }

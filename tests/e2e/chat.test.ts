@@ -2,11 +2,11 @@
 // never content): asking by keyboard, the answer shown while it is written, why it says what it says (every source
 // linked to a stored event, the exact prompt), ratings, Stop, Regenerate, edits, copying, temporary chats, and a note
 // holding markup that stays text. Nothing may leave the app's origin.
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import type { PersonaApp } from '../../src/app/persona-app';
 import type { BrowserSession } from './browser-session';
+import { seriousAxeFindings } from './axe-audit';
 import { test } from './browser-session';
 
 /** A generous bound for a loaded machine; nothing here measures speed. */
@@ -100,19 +100,9 @@ const messageCount = (page: Page) =>
   page.evaluate(async () => (await document.querySelector('persona-app')?.persona?.events.list({ kind: 'message', limit: 1000 }))?.events.length ?? -1);
 
 async function expectAccessible(page: Page): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    const { violations } = await new AxeBuilder({ page }).include('persona-app').analyze();
-    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${colorScheme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    expect(serious).toEqual([]);
-  }
+  for (const theme of ['light', 'dark'] as const) expect(await seriousAxeFindings(page, theme), theme).toEqual([]);
 }
 
-function expectStayedHome(session: BrowserSession): void {
-  session.expectNothingLeftOrigin();
-  expect(session.pageErrors).toEqual([]);
-  expect(session.consoleErrors).toEqual([]);
-}
 
 describe('the Chat view', () => {
   test('without a model it says so and points to Models', async ({ session }) => {
@@ -124,7 +114,7 @@ describe('the Chat view', () => {
     expect(await page.getByText('No model is loaded yet').count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
     await expectAccessible(page);
-    expectStayedHome(session);
+    session.expectCleanRun();
   });
 
   test('answers a question asked by keyboard as it is written, and says why', { timeout: TIMEOUT }, async ({ session }) => {
@@ -192,7 +182,7 @@ describe('the Chat view', () => {
     await page.goBack();
     await eventually(() => turns(page).count()).toBe(1);
     expect(await answerText(page)).toBe(shown);
-    expectStayedHome(session);
+    session.expectCleanRun();
   });
 
   test('Stop keeps what was written; Regenerate, Edit and Copy work on the answer', { timeout: TIMEOUT }, async ({ session }) => {
@@ -243,7 +233,7 @@ describe('the Chat view', () => {
     await eventually(() => refused.count()).toBe(1);
     expect(await refused.textContent()).toMatch(/NotAllowedError.*copy it with the keyboard/);
 
-    expectStayedHome(session);
+    session.expectCleanRun();
   });
 
   test('a temporary chat records nothing; a new chat starts empty', { timeout: TIMEOUT }, async ({ session }) => {
@@ -272,6 +262,6 @@ describe('the Chat view', () => {
     expect(await live(page).textContent()).toBe('New chat');
     expect(await messageBox(page).evaluate((box) => box.matches(':focus'))).toBe(true);
 
-    expectStayedHome(session);
+    session.expectCleanRun();
   });
 });

@@ -2,10 +2,10 @@
 // selection or a period asks first and then says what went with the events; a provenance link '#history/<id>' shows
 // its event; and a 100,000-event history scrolls with a bounded number of rows in the DOM while pages load as the
 // person reaches the end. Nothing leaves the origin.
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import type { HistoryEventInput, MemoryInput, Persona } from '../../src/index';
+import { seriousAxeFindings } from './axe-audit';
 import { type BrowserSession, test } from './browser-session';
 
 const eventually = <T>(read: () => Promise<T>, timeout = 20_000) => expect.poll(read, { timeout, interval: 50 });
@@ -54,20 +54,7 @@ async function confirmDeletion(page: Page, label: string): Promise<void> {
   await dialog.waitFor({ state: 'hidden' });
 }
 
-/** Serious or critical axe findings with the app forced to `theme`. */
-async function seriousAxeFindings(page: Page, theme: 'light' | 'dark'): Promise<string[]> {
-  await page.evaluate((choice) => document.querySelector('persona-app')?.setAttribute('theme', choice), theme);
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .flatMap((violation) => violation.nodes.map((node) => `${violation.id}: ${JSON.stringify(node.target)}`));
-}
 
-function expectStayedHome(session: BrowserSession): void {
-  session.expectNothingLeftOrigin();
-  expect(session.pageErrors).toEqual([]);
-  expect(session.consoleErrors).toEqual([]);
-}
 
 const DAY = 24 * 60 * 60 * 1000;
 const day = (iso: string, hour = 12) => new Date(`${iso}T${String(hour).padStart(2, '0')}:00:00`).getTime();
@@ -119,7 +106,7 @@ describe('the History view', () => {
 
     expect(await seriousAxeFindings(page, 'light')).toEqual([]);
     expect(await seriousAxeFindings(page, 'dark')).toEqual([]);
-    expectStayedHome(session);
+    session.expectCleanRun();
   }, 120_000);
 
   test('deleting a selection and a period asks first, then says what went with the events', async ({ session }) => {
@@ -170,7 +157,7 @@ describe('the History view', () => {
     await eventually(() => notice(page)).toBe('1 event deleted; 1 memory that came only from it was deleted too.');
     await eventually(() => eventCount(page)).toBe('1 event stored on this device');
     expect(await page.getByRole('alert').first().textContent()).toBe('');
-    expectStayedHome(session);
+    session.expectCleanRun();
   });
 
   test("a provenance link '#history/<id>' shows its event above the timeline, or says it is gone", async ({ session }) => {
@@ -193,7 +180,7 @@ describe('the History view', () => {
     await eventually(() => linked.textContent()).toContain('The linked event no longer exists');
     await page.getByRole('link', { name: 'Close the linked event' }).click();
     await eventually(() => linked.count()).toBe(0);
-    expectStayedHome(session);
+    session.expectCleanRun();
   });
 
   test('a 100,000-event history pages in as the person scrolls, with a bounded number of rows in the DOM', async ({ session }) => {
@@ -233,6 +220,6 @@ describe('the History view', () => {
     }
     // The newest rows are still there to scroll back to, in order.
     await eventually(async () => (await rowTexts(page))[0]).toBe('Visit 0');
-    expectStayedHome(session);
+    session.expectCleanRun();
   }, 300_000);
 });

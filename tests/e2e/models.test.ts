@@ -21,11 +21,6 @@ const entries = (page: Page) => page.locator('persona-model-entry article');
 const urlForm = (page: Page) => page.locator('persona-model-url-form');
 const alerts = (page: Page) => page.locator('[role="alert"]').allTextContents();
 
-function expectCleanSession(session: BrowserSession): void {
-  session.expectNothingLeftOrigin();
-  expect(session.pageErrors).toEqual([]);
-  expect(session.consoleErrors).toEqual([]);
-}
 
 describe('the Models view', () => {
   test('lists the catalogue with each model’s download size and fit on this device', async ({ session }) => {
@@ -52,7 +47,7 @@ describe('the Models view', () => {
     await page.setViewportSize({ width: 360, height: 800 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     expect((await alerts(page)).join('')).toBe('');
-    expectCleanSession(session);
+    session.expectCleanRun();
   });
 
   test('loads a model file from an address with download progress, can cancel, and shows the loaded model', async ({ session }) => {
@@ -82,6 +77,6 @@ describe('the Models view', () => {
     await address.fill('/test-models/README.md');
     await page.getByRole('button', { name: 'Load model file' }).click();
     await eventually(() => alerts(page)).toContain(`${new URL('/test-models/README.md', session.baseURL).href} does not name a .gguf file: llama.cpp loads GGUF model files only.`);
-    expectCleanSession(session);
+    session.expectCleanRun();
   });
 });

@@ -90,11 +90,6 @@ async function previewRows(page: Page): Promise<Record<string, number[]>> {
 
 const alerts = (page: Page) => page.locator('[role="alert"]').allTextContents();
 
-function expectCleanSession(session: BrowserSession): void {
-  session.expectNothingLeftOrigin();
-  expect(session.pageErrors).toEqual([]);
-  expect(session.consoleErrors).toEqual([]);
-}
 
 describe('the Data & privacy view', () => {
   test('export, delete everything, and import the file back restores the same data', async ({ session }) => {
@@ -137,7 +132,7 @@ describe('the Data & privacy view', () => {
 
     expect(await snapshot(page)).toEqual(before);
     expect((await alerts(page)).join('')).toBe('');
-    expectCleanSession(session);
+    session.expectCleanRun();
   });
 
   test('a protected export needs its passphrase: a wrong one is named and changes nothing', async ({ session }) => {
@@ -159,7 +154,7 @@ describe('the Data & privacy view', () => {
     await previewThroughUi(page, file, 'correct horse battery');
     await eventually(() => previewRows(page)).toMatchObject({ Events: [0, 0, 3] });
     expect((await alerts(page)).join('')).toBe('');
-    expectCleanSession(session);
+    session.expectCleanRun();
   });
 
   test('pausing learning stops recording, and a source opted out of records nothing', async ({ session }) => {
@@ -193,6 +188,6 @@ describe('the Data & privacy view', () => {
     expect(await record('widget:food.example')).toBe(0);
     expect(await record()).toBe(1);
     expect((await alerts(page)).join('')).toBe('');
-    expectCleanSession(session);
+    session.expectCleanRun();
   });
 });

@@ -5,6 +5,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { RetrievedItem } from '../../engine/history-retrieval';
 import { formatDateTime } from '../format';
 import { baseStyles } from '../theme';
+import { fieldStyles } from '../field-styles';
 
 export interface SearchDetail {
   text: string;
@@ -23,11 +24,8 @@ declare global {
 export class PersonaHistorySearch extends LitElement {
   static override styles = [
     baseStyles,
+    fieldStyles,
     css`
-      label {
-        display: block;
-        margin-bottom: 0.25rem;
-      }
       form {
         display: flex;
         flex-wrap: wrap;

@@ -4,6 +4,7 @@ import { css, html, LitElement } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { DEFAULT_EVENT_LIMITS } from '../../core/event-validation';
 import { baseStyles } from '../theme';
+import { fieldStyles } from '../field-styles';
 
 export interface NoteSubmitDetail {
   text: string;
@@ -22,11 +23,8 @@ declare global {
 export class PersonaNoteForm extends LitElement {
   static override styles = [
     baseStyles,
+    fieldStyles,
     css`
-      label {
-        display: block;
-        margin-bottom: 0.25rem;
-      }
       textarea {
         width: 100%;
         resize: vertical;

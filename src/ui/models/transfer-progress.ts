@@ -1,17 +1,10 @@
 // One way to say how far a download or a model load has come, whichever reported it: a model file download
 // (DownloadProgress) and a model load (ModelLoadProgress, which downloads first) carry the same facts.
+import type { ModelLoadProgress } from '../../llm/chat-backend';
 import { formatBytes, formatDuration } from '../format';
 
-export interface TransferProgress {
-  /** 0…1 where known. */
-  fraction: number;
-  loadedBytes?: number;
-  totalBytes?: number;
-  bytesPerSecond?: number;
-  etaSeconds?: number;
-  /** The runtime's own words for the step, when it has no byte counts. */
-  text?: string;
-}
+/** What a download and a load have in common: ModelLoadProgress without its phase. */
+export type TransferProgress = Omit<ModelLoadProgress, 'phase'>;
 
 /** '12 MB of 400 MB (3%) · 2.1 MB/s · 3 min 5 s left', leaving out whatever is not known. */
 export function describeTransfer(progress: TransferProgress): string {
