@@ -3,10 +3,12 @@
 // unit (Node + fake-indexeddb), browser (Vitest browser mode in a real Chromium), e2e (the built app in Chromium).
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.ts';
 import { modelFilesNotFound } from './scripts/model-files.ts';
 import { ISOLATION_HEADERS, modelHostsFrom, securityHeaders } from './scripts/security-headers.ts';
 import { hasTestModels, NEEDS_TEST_MODELS, testModelServer } from './tests/support/test-model-server.ts';
+import { pwaOptions } from './scripts/pwa.ts';
 
 // The LLM tests load a real model from the shared test data beside the repository; where it is missing, the files
 // that need it are left out (and scripts/check-test-models.ts says so loudly) rather than failing for want of data.
@@ -18,7 +20,7 @@ const modelHosts = modelHostsFrom(process.env.PERSONA_MODEL_HOSTS);
 
 export default defineConfig({
   // Tests (and only tests) also get the shared real test models under /test-models/.
-  plugins: [modelFilesNotFound(), ...(process.env.VITEST ? [testModelServer()] : [])],
+  plugins: [modelFilesNotFound(), VitePWA(pwaOptions), ...(process.env.VITEST ? [testModelServer()] : [])],
   // Vitest's browser runner injects inline scripts a CSP would block; its pages keep the isolation headers only.
   // The e2e project checks the CSP on the real build.
   server: { headers: process.env.VITEST ? { ...ISOLATION_HEADERS } : securityHeaders({ modelHosts, dev: true }) },

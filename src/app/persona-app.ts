@@ -70,6 +70,17 @@ export class PersonaApp extends LitElement {
       nav a:hover:not([aria-current='page']) {
         background: var(--persona-surface);
       }
+      .banner {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5rem 1rem;
+        margin: 0 0 1rem;
+        padding: 0.5rem 0.75rem;
+        border: 1px solid var(--persona-accent);
+        border-radius: var(--persona-radius);
+        background: var(--persona-surface);
+      }
     `,
   ];
 
@@ -82,6 +93,9 @@ export class PersonaApp extends LitElement {
   @state() private status: PersonaStatus | undefined;
   @state() private loadedViews: ReadonlySet<string> = new Set();
   @state() private themeChoice: ThemeChoice = 'system';
+  /** Set when a new version waits (service-worker.ts): switches to it. */
+  @state() private reloadToUpdate: (() => Promise<void>) | undefined;
+  @state() private offlineReady = false;
 
   /** Every committed change to the user's data, re-dispatched as CHANGE_EVENT for the views. */
   readonly changes = new EventTarget();
@@ -140,8 +154,34 @@ export class PersonaApp extends LitElement {
           )}
         </ul>
       </nav>
+      ${this.#renderUpdates()}
       <div class="alert" role="alert">${this.problem}</div>
       <main>${this.#renderMain()}</main>
+    </div>`;
+  }
+
+  /** A new version is ready: the person reloads when it suits them. */
+  showUpdate(reload: () => Promise<void>): void {
+    this.reloadToUpdate = reload;
+  }
+
+  /** Everything the app needs is cached: say once that it now opens offline. */
+  showOfflineReady(): void {
+    this.offlineReady = true;
+  }
+
+  #renderUpdates() {
+    const reload = this.reloadToUpdate;
+    if (reload) {
+      return html`<div class="banner" role="status">
+        A new version of Persona is ready. Your data stays as it is.
+        <button type="button" class="primary" @click=${() => { void reload(); }}>Reload to update</button>
+      </div>`;
+    }
+    if (!this.offlineReady) return nothing;
+    return html`<div class="banner" role="status">
+      Persona is ready to work offline.
+      <button type="button" @click=${() => { this.offlineReady = false; }}>Dismiss</button>
     </div>`;
   }
 

@@ -62,10 +62,21 @@ export class BrowserSession {
   /**
    * A fresh context (its own IndexedDB, caches and service workers). `bypassCSP` stays false unless a test of the
    * audit itself needs to make a request the policy would stop: the app must work under, and be protected by, its
-   * real Content-Security-Policy.
+   * real Content-Security-Policy. The service worker is blocked unless asked for: its precache (~70 MB) would
+   * download in the background of every test; the PWA tests allow it.
    */
-  static async open(browser: Browser, baseURL: string, options: { bypassCSP?: boolean } = {}): Promise<BrowserSession> {
-    const context = await browser.newContext({ baseURL, bypassCSP: options.bypassCSP ?? false, serviceWorkers: 'allow' });
+  static async open(browser: Browser, baseURL: string, options: { bypassCSP?: boolean; serviceWorkers?: 'allow' | 'block' } = {}): Promise<BrowserSession> {
+    const context = await browser.newContext({ baseURL, bypassCSP: options.bypassCSP ?? false, serviceWorkers: options.serviceWorkers ?? 'block' });
+    return new BrowserSession(context, baseURL);
+  }
+
+  /**
+   * A context on a profile folder of its own, as a person's browser profile is: what the browser refuses to
+   * incognito-like contexts (installing the app) works here. Closing the session closes its browser.
+   */
+  static async persistent(userDataDir: string, baseURL: string): Promise<BrowserSession> {
+    if (executablePath === undefined) throw new Error(INSTALL_HINT);
+    const context = await chromium.launchPersistentContext(userDataDir, { executablePath, args: CHROMIUM_ARGS, baseURL, serviceWorkers: 'allow' });
     return new BrowserSession(context, baseURL);
   }
 

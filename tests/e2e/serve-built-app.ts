@@ -12,6 +12,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Where the built app is served, e.g. 'http://127.0.0.1:40123/' (always ends with '/'). */
     baseURL: string;
+    /** The folder it is served from (the PWA test publishes a "new version" of the service worker there). */
+    distDir: string;
   }
 }
 
@@ -41,6 +43,7 @@ export default async function serveBuiltApp(project: TestProject): Promise<() =>
     throw new Error(`vite preview did not report a TCP address (got ${String(address)})`);
   }
   project.provide('baseURL', `http://127.0.0.1:${address.port}/`);
+  project.provide('distDir', outDir);
   return async () => {
     await server.close();
     rmSync(outDir, { recursive: true, force: true });
