@@ -9,6 +9,7 @@ import { modelFilesNotFound } from './scripts/model-files.ts';
 import { ISOLATION_HEADERS, modelHostsFrom, securityHeaders } from './scripts/security-headers.ts';
 import { hasTestModels, NEEDS_TEST_MODELS, testModelServer } from './tests/support/test-model-server.ts';
 import { pwaOptions } from './scripts/pwa.ts';
+import { sizeBudget } from './scripts/size-budget.ts';
 
 // The LLM tests load a real model from the shared test data beside the repository; where it is missing, the files
 // that need it are left out (and scripts/check-test-models.ts says so loudly) rather than failing for want of data.
@@ -20,7 +21,7 @@ const modelHosts = modelHostsFrom(process.env.PERSONA_MODEL_HOSTS);
 
 export default defineConfig({
   // Tests (and only tests) also get the shared real test models under /test-models/.
-  plugins: [modelFilesNotFound(), VitePWA(pwaOptions), ...(process.env.VITEST ? [testModelServer()] : [])],
+  plugins: [modelFilesNotFound(), sizeBudget(), VitePWA(pwaOptions), ...(process.env.VITEST ? [testModelServer()] : [])],
   // Vitest's browser runner injects inline scripts a CSP would block; its pages keep the isolation headers only.
   // The e2e project checks the CSP on the real build.
   server: { headers: process.env.VITEST ? { ...ISOLATION_HEADERS } : securityHeaders({ modelHosts, dev: true }) },

@@ -47,7 +47,12 @@ describe('every view', () => {
           expect(await seriousAxeFindings(page, scheme), `${route.id}, ${scheme}, ${size.name}`).toEqual([]);
           // Nothing may force a horizontal scrollbar at 360 px: the layout has to fit the narrowest phone.
           if (size.name === 'narrow') expect(await page.evaluate(() => document.documentElement.scrollWidth), `${route.id} fits 360 px`).toBeLessThanOrEqual(size.width);
+          // The history's rows render where the window shows them (it is virtualized): scroll down first, so the
+          // full-page picture has them.
+          await page.evaluate(() => { window.scrollTo(0, document.documentElement.scrollHeight); });
+          await page.waitForTimeout(300);
           await page.screenshot({ path: `${SCREENSHOTS}/${route.id}-${scheme}-${size.name}.png`, fullPage: true });
+          await page.evaluate(() => { window.scrollTo(0, 0); });
         }
       }
       session.expectNothingLeftOrigin();
