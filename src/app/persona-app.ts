@@ -171,6 +171,17 @@ export class PersonaApp extends LitElement {
   }
 
   #renderUpdates() {
+    const closedBy = this.status?.closedBy;
+    if (closedBy) {
+      // Nothing is lost: the data stays in the browser; this tab just no longer holds it.
+      return html`<div class="banner" role="alert">
+        ${closedBy === 'versionchange'
+          ? 'Persona was updated or its data deleted in another tab, so this tab let go of your data.'
+          : 'The browser closed your Persona data in this tab.'}
+        Reload to continue.
+        <button type="button" class="primary" @click=${() => { location.reload(); }}>Reload</button>
+      </div>`;
+    }
     const reload = this.reloadToUpdate;
     if (reload) {
       return html`<div class="banner" role="status">

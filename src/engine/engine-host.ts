@@ -24,6 +24,7 @@ import { installNamedErrorTransfer } from '../platform/named-error-transfer';
 import type { ChangeMessage } from '../store/change-feed';
 import type { EventQuery, RangeDeletion } from '../store/events';
 import type { MemoryPatch, MemoryQuery } from '../store/memories';
+import type { CloseReason } from '../store/connection';
 import { PersonaStore } from '../store/persona-store';
 import { HistoryIntelligence, type IntelligenceStatus } from './history-intelligence';
 import { PersonaEngine, type ChatOptions, type EngineStatus, type PersonaEngineOptions, type RankInput } from './persona-engine';
@@ -43,6 +44,11 @@ export interface EngineOpenOptions {
 /** What the engine reports to the page: its own status and the embedder's. */
 export interface HostStatus extends EngineStatus {
   intelligence: IntelligenceStatus;
+  /**
+   * Set when the database was taken from this engine: 'versionchange' when another tab upgraded (a newer Persona)
+   * or deleted it, 'terminated' when the browser closed it. The page should offer a reload.
+   */
+  closedBy?: Exclude<CloseReason, 'closed'>;
 }
 
 export type HostChatOptions = Omit<ChatOptions, 'onToken' | 'signal'>;
@@ -56,6 +62,7 @@ export class EngineHost {
   readonly #jobs = new CancellableJobs();
   #manager: Promise<ModelManager> | undefined;
   readonly #statusListeners = new Set<(status: HostStatus) => void>();
+  #closedBy: HostStatus['closedBy'];
 
   /** `runtimes` build the model runtime this worker runs when its tab leads (see SharedChatBackend). */
   constructor(private readonly runtimes: Partial<Record<BackendKind, () => ChatBackend>>) {
@@ -65,7 +72,16 @@ export class EngineHost {
   async open({ name, modelChannel, runtime = 'wllama', priors }: EngineOpenOptions = {}): Promise<HostStatus> {
     const createLocal = this.runtimes[runtime];
     if (!createLocal) throw new InvalidInputError('runtime', `${runtime} is not available in this build`);
-    const store = await PersonaStore.open(name ? { name } : {});
+    const store = await PersonaStore.open({
+      ...(name ? { name } : {}),
+      // Another tab upgrading or deleting the database takes it from this one: the page must hear of it to offer a
+      // reload, rather than meet StoreClosedError at the next click.
+      onClose: (reason) => {
+        if (reason === 'closed') return;
+        this.#closedBy = reason;
+        this.#emit();
+      },
+    });
     const intelligence = new HistoryIntelligence(store, (status) => {
       this.#intelligenceStatus = status;
       this.#emit();
@@ -89,7 +105,11 @@ export class EngineHost {
 
   status(): HostStatus {
     const engine = this.#engine;
-    return { ...(engine ? engine.status() : { paused: false, model: undefined, backend: undefined }), intelligence: this.#intelligenceStatus };
+    return {
+      ...(engine ? engine.status() : { paused: false, model: undefined, backend: undefined }),
+      intelligence: this.#intelligenceStatus,
+      ...(this.#closedBy ? { closedBy: this.#closedBy } : {}),
+    };
   }
 
   /** Status changes (pause, model, embedding progress); returns nothing: the page keeps the proxy until close. */

@@ -1,7 +1,8 @@
 // Two tabs of the app writing at once (issue 9, item 3): each records 1,000 events in small batches while the other
 // does — the test proves their writes overlapped in time — and the store ends with exactly 2,000, each once. Each
 // tab's engine (its own worker, its own in-memory index) catches up with the other's writes: keyword search in one
-// tab finds what the other recorded, and a preference set in one tab is in the other's profile.
+// tab finds what the other recorded, and a preference set in one tab is in the other's profile. And when another
+// tab runs a newer Persona that upgrades the database, this one gives way at once and offers a reload.
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { test } from './browser-session';
@@ -78,4 +79,51 @@ test('two tabs recording 1,000 events each at the same time store 2,000, and eac
   session.expectNothingLeftOrigin();
   expect(session.pageErrors).toEqual([]);
   expect(session.consoleErrors).toEqual([]);
+});
+
+test('a newer Persona upgrading the database in another tab is not blocked; this tab lets go, says so, and nothing is lost', { timeout: 120_000 }, async ({ session }) => {
+  const a = await session.newPage();
+  await openApp(a);
+  await a.evaluate(() => document.querySelector('persona-app')?.persona?.record(Array.from({ length: 50 }, (_, i) => ({ id: `kept-${i}`, kind: 'note' as const, text: `kept note ${i}` }))));
+
+  // Tab B runs "the next version": it opens the database one version up and migrates (adds a store). Tab A's
+  // connections must give way rather than block it.
+  const b = await session.newPage();
+  await b.goto('/app.css');
+  const upgraded = await b.evaluate(async () => {
+    const databases = await indexedDB.databases();
+    const current = databases.find((database) => database.name === 'persona')?.version ?? 0;
+    return new Promise<{ version: number; events: number; blocked: boolean }>((resolve, reject) => {
+      let blocked = false;
+      const request = indexedDB.open('persona', current + 1);
+      request.onblocked = () => { blocked = true; };
+      request.onupgradeneeded = () => { request.result.createObjectStore('next-version-store'); };
+      request.onerror = () => { reject(request.error ?? new Error('open failed')); };
+      request.onsuccess = () => {
+        const db = request.result;
+        const counting = db.transaction('events').objectStore('events').count();
+        counting.onsuccess = () => {
+          resolve({ version: db.version, events: counting.result, blocked });
+          db.close();
+        };
+      };
+    });
+  });
+  expect(upgraded.events).toBe(50);
+  expect(upgraded.blocked).toBe(false);
+
+  // Tab A says what happened and offers the reload; a call now is refused by name instead of hanging.
+  await a.getByRole('button', { name: 'Reload' }).waitFor({ timeout: 30_000 });
+  expect(await a.getByText('Persona was updated or its data deleted in another tab').count()).toBe(1);
+  const refused = await a.evaluate(async () => {
+    try {
+      await document.querySelector('persona-app')?.persona?.record({ kind: 'note', text: 'too late' });
+      return 'recorded';
+    } catch (error) {
+      return (error as Error).name;
+    }
+  });
+  expect(refused).toBe('StoreClosedError');
+  session.expectNothingLeftOrigin();
+  expect(session.pageErrors).toEqual([]);
 });
