@@ -7,7 +7,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Plugin } from 'vite';
+import type { Connect, Plugin } from 'vite';
 
 export const TEST_MODELS_PATH = '/test-models/';
 /** Every URL under here answers an HTML page with status 200: a single-page app's fallback for a missing file. */
@@ -75,49 +75,56 @@ export function testModelServer(): Plugin {
   return {
     name: 'persona-test-model-server',
     configureServer(server) {
-      const dir = testModelsDir(server.config.root);
-      server.middlewares.use((req, res, next) => {
-        const url = new URL(req.url ?? '/', 'http://x');
-        if (url.pathname.startsWith(SPA_FALLBACK_PATH)) {
-          res.statusCode = 200;
-          res.setHeader('Content-Type', 'text/html; charset=utf-8');
-          res.end('<!doctype html><html><body><persona-app></persona-app></body></html>');
-          return;
-        }
-        if (!url.pathname.startsWith(TEST_MODELS_PATH)) {
-          next();
-          return;
-        }
-        const name = basename(decodeURIComponent(url.pathname));
-        const file = join(dir, name);
-        if (!existsSync(file) || !statSync(file).isFile()) {
-          res.statusCode = 404;
-          res.end(`Not found: ${url.pathname}`);
-          return;
-        }
-        const { size, mtimeMs } = statSync(file);
-        const etag = `"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
-        const range = req.headers['if-range'] && req.headers['if-range'] !== etag ? undefined : parseRange(req.headers.range, size);
-        const { start, end } = range ?? { start: 0, end: size - 1 };
-        res.statusCode = range ? 206 : 200;
-        res.setHeader('Content-Type', 'application/octet-stream');
-        res.setHeader('Content-Length', String(end - start + 1));
-        res.setHeader('Accept-Ranges', 'bytes');
-        res.setHeader('ETag', etag);
-        res.setHeader('Cache-Control', 'no-store');
-        if (range) res.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
-        if (req.method === 'HEAD') {
-          res.end();
-          return;
-        }
-        const rate = Number(url.searchParams.get('rate')) || undefined;
-        const cutParam = url.searchParams.get('cut');
-        const cut = cutParam === null ? undefined : Number(cutParam);
-        pipeline(createReadStream(file, { start, end }), badNetwork(rate, cut), res).catch(() => {
-          // A cut (on purpose) or a client that went away: end the socket so the client sees a broken body.
-          res.destroy();
-        });
-      });
+      server.middlewares.use(serveTestModels(testModelsDir(server.config.root)));
     },
+    // The e2e tests run the built app under `vite preview`: it serves the test models too.
+    configurePreviewServer(server) {
+      server.middlewares.use(serveTestModels(testModelsDir(server.config.root)));
+    },
+  };
+}
+
+function serveTestModels(dir: string): Connect.NextHandleFunction {
+  return (req, res, next) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname.startsWith(SPA_FALLBACK_PATH)) {
+      res.statusCode = 200;
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.end('<!doctype html><html><body><persona-app></persona-app></body></html>');
+      return;
+    }
+    if (!url.pathname.startsWith(TEST_MODELS_PATH)) {
+      next();
+      return;
+    }
+    const name = basename(decodeURIComponent(url.pathname));
+    const file = join(dir, name);
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      res.statusCode = 404;
+      res.end(`Not found: ${url.pathname}`);
+      return;
+    }
+    const { size, mtimeMs } = statSync(file);
+    const etag = `"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
+    const range = req.headers['if-range'] && req.headers['if-range'] !== etag ? undefined : parseRange(req.headers.range, size);
+    const { start, end } = range ?? { start: 0, end: size - 1 };
+    res.statusCode = range ? 206 : 200;
+    res.setHeader('Content-Type', 'application/octet-stream');
+    res.setHeader('Content-Length', String(end - start + 1));
+    res.setHeader('Accept-Ranges', 'bytes');
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'no-store');
+    if (range) res.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const rate = Number(url.searchParams.get('rate')) || undefined;
+    const cutParam = url.searchParams.get('cut');
+    const cut = cutParam === null ? undefined : Number(cutParam);
+    pipeline(createReadStream(file, { start, end }), badNetwork(rate, cut), res).catch(() => {
+      // A cut (on purpose) or a client that went away: end the socket so the client sees a broken body.
+      res.destroy();
+    });
   };
 }
