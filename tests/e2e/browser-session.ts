@@ -62,10 +62,17 @@ export class BrowserSession {
   /**
    * A fresh context (its own IndexedDB, caches and service workers). `bypassCSP` stays false unless a test of the
    * audit itself needs to make a request the policy would stop: the app must work under, and be protected by, its
-   * real Content-Security-Policy.
+   * real Content-Security-Policy. `firstRun` opens the app as a new visitor would, with its first-run screen.
    */
-  static async open(browser: Browser, baseURL: string, options: { bypassCSP?: boolean } = {}): Promise<BrowserSession> {
+  static async open(browser: Browser, baseURL: string, options: { bypassCSP?: boolean; firstRun?: boolean } = {}): Promise<BrowserSession> {
     const context = await browser.newContext({ baseURL, bypassCSP: options.bypassCSP ?? false, serviceWorkers: 'allow' });
+    // A test meets the app as a returning visitor unless it asks for the first-run screen (src/app/persona-first-run.ts).
+    if (options.firstRun !== true) {
+      await context.addInitScript(() => {
+        // Runs in every document, about:blank too, whose storage is off limits.
+        if (location.protocol.startsWith('http')) localStorage.setItem('persona.welcomed', 'e2e test');
+      });
+    }
     return new BrowserSession(context, baseURL);
   }
 

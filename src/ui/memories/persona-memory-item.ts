@@ -40,7 +40,8 @@ export class PersonaMemoryItem extends LitElement {
       :host([highlighted]) article {
         border: 3px solid var(--persona-accent);
       }
-      .text {
+      .text,
+      .quoted {
         margin: 0 0 0.25rem;
         white-space: pre-wrap;
         overflow-wrap: anywhere;
@@ -106,7 +107,7 @@ export class PersonaMemoryItem extends LitElement {
       <div class="alert" role="alert">${this.problem}</div>
       <dialog aria-labelledby="confirm-title" @close=${this.#onDialogClose}>
         <h3 id="confirm-title">Delete this memory?</h3>
-        <p class="text">${memory.text}</p>
+        <p class="quoted">${memory.text}</p>
         <p>Persona forgets it for good. The events it came from stay in your history.</p>
         <form method="dialog" class="row">
           <button type="submit" value="delete" class="danger">Delete memory</button>
