@@ -3,7 +3,7 @@
 // "Unexpected token '<'" or "protobuf parsing failed", and web-llm even caches the HTML as if it were the model.
 // Under MODEL_PATH a file is served only if it exists; anything else is a plain 404.
 import { existsSync, statSync } from 'node:fs';
-import { join, normalize, sep } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import type { Connect, Plugin } from 'vite';
 
 /** Where self-hosted model files live in the app (public/models/ in the source, dist/models/ in the build). */
@@ -35,7 +35,8 @@ export function modelFilesNotFound(): Plugin {
     name: 'persona-model-files-404',
     configResolved(config) {
       publicDir = config.publicDir;
-      outDir = join(config.root, config.build.outDir);
+      // resolve, not join: the e2e build's outDir is an absolute temporary folder.
+      outDir = resolve(config.root, config.build.outDir);
     },
     configureServer(server) {
       server.middlewares.use(missingModelFiles(() => publicDir));
