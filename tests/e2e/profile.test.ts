@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import type { Persona } from '../../src/persona';
 import type {} from '../../src/app/persona-app';
+import { seriousAxeFindings } from './axe-audit';
 import { BrowserSession, test } from './browser-session';
 
 /** Generous bounds only keep a slow, shared machine from failing a correct app; nothing here measures speed. */
@@ -92,6 +93,44 @@ async function greetedOnce(session: BrowserSession): Promise<void> {
 
   expectStayedHome(session);
 }
+
+describe('with the demo profile', () => {
+  test('interests are charted once the history is understood; both views are axe-clean in light and dark and fit 360 px', async ({ browser, baseURL }) => {
+    const session = await BrowserSession.open(browser, baseURL, { firstRun: true });
+    try {
+      const page = await openApp(session, '#profile');
+      await page.getByRole('button', { name: 'Load the demo profile' }).click();
+      await page.getByRole('heading', { name: 'Welcome to Persona' }).waitFor({ state: 'detached' });
+      // Interests are read from embedded events: wait until the bundled embedder has understood the demo.
+      await eventually(async () => {
+        const { intelligence } = await withPersona(page, (persona) => persona.status());
+        return intelligence.phase === 'ready' && intelligence.pending === 0 ? intelligence.embedded : 0;
+      }, 90_000).toBeGreaterThanOrEqual(30);
+
+      await page.getByRole('button', { name: 'Update insights' }).click();
+      await eventually(() => page.getByText(/^Insights updated: /).count()).toBe(1);
+      const rows = page.locator('persona-interest-chart tbody tr');
+      await eventually(() => rows.count()).toBeGreaterThan(0);
+      expect(await rows.first().locator('th').textContent()).not.toBe('');
+      expect(await rows.first().locator('td').first().textContent()).toMatch(/\d+%|<1%/);
+      expect(await page.locator('persona-interest-chart polyline').count()).toBe(await rows.count());
+      await eventually(() => page.getByRole('heading', { name: 'How you write' }).locator('xpath=..').locator('li').count()).toBeGreaterThan(0);
+
+      for (const hash of ['#profile', '#memories']) {
+        await page.goto(`/${hash}`);
+        await page.getByRole('heading', { level: 2, name: hash === '#profile' ? 'Profile' : 'Memories' }).waitFor();
+        await page.locator(hash === '#profile' ? 'persona-interest-chart' : 'persona-memory-item').first().waitFor();
+        for (const theme of ['light', 'dark'] as const) expect(await seriousAxeFindings(page, theme), `${hash} in ${theme}`).toEqual([]);
+        await page.setViewportSize({ width: 360, height: 800 });
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), `${hash} at 360 px`).toBeLessThanOrEqual(360);
+        await page.setViewportSize({ width: 1280, height: 800 });
+      }
+      expectStayedHome(session);
+    } finally {
+      await session.close();
+    }
+  }, 150_000);
+});
 
 describe('the Memories view', () => {
   test('a deleted memory is gone, and stays gone after a reload', async ({ session }) => {

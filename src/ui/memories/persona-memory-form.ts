@@ -26,8 +26,17 @@ export class PersonaMemoryForm extends LitElement {
         width: 100%;
         min-height: 4rem;
       }
+      label {
+        display: grid;
+        gap: 0.25rem;
+      }
+      label > input,
+      label > textarea,
       .inline {
         font-weight: normal;
+      }
+      .inline {
+        display: block;
       }
     `,
   ];

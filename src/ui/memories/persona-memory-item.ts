@@ -71,6 +71,14 @@ export class PersonaMemoryItem extends LitElement {
         display: grid;
         gap: 0.5rem;
       }
+      form label {
+        display: grid;
+        gap: 0.25rem;
+      }
+      label > input,
+      label > textarea {
+        font-weight: normal;
+      }
       textarea {
         width: 100%;
         min-height: 4rem;

@@ -46,6 +46,9 @@ export class PersonaPreferencesEditor extends LitElement {
         display: grid;
         gap: 0.25rem;
       }
+      label > input {
+        font-weight: normal;
+      }
     `,
   ];
 

@@ -45,6 +45,9 @@ export class PersonaProfileSummary extends LitElement {
         width: 100%;
         min-height: 8rem;
       }
+      label {
+        display: block;
+      }
       ul {
         margin: 0.25rem 0;
         padding-left: 1.25rem;
@@ -87,7 +90,8 @@ export class PersonaProfileSummary extends LitElement {
         ${summary.staleSince !== undefined ? html`<span class="marker stale">Stale</span>` : nothing}
       </div>
       <p class="muted">
-        Written ${formatDateTime(summary.generatedAt)} from ${plural(count, 'event')}${summary.editedAt !== undefined ? html`; you edited it ${formatDateTime(summary.editedAt)}. Your text is kept when the summary is regenerated, until you edit it again.` : '.'}
+        ${count > 0 ? `Written ${formatDateTime(summary.generatedAt)} from ${plural(count, 'event')} of your history.` : `Written ${formatDateTime(summary.generatedAt)}.`}
+        ${summary.editedAt !== undefined ? `You edited it ${formatDateTime(summary.editedAt)}: your text is kept when the summary is regenerated, until you edit it again.` : ''}
       </p>
       ${summary.staleSince !== undefined
         ? html`<p>Some of the events this summary came from were deleted (${formatDateTime(summary.staleSince)}), so it may still mention them. It will be written again without them${summary.editedAt !== undefined ? ' unless your edit is kept; edit it to remove what should go' : ' the next time the model runs'}.</p>`

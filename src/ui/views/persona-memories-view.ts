@@ -34,6 +34,10 @@ export class PersonaMemoriesView extends PersonaView {
         display: grid;
         gap: 0.25rem;
       }
+      .filters input,
+      .filters select {
+        font-weight: normal;
+      }
       ul.memories {
         list-style: none;
         padding: 0;

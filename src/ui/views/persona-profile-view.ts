@@ -124,10 +124,12 @@ export class PersonaProfileView extends PersonaView {
 
   #renderInterests(profile: Profile) {
     const interests = storedInterests(profile.traits);
+    const pending = this.status?.intelligence.pending ?? 0;
     return html`
       ${interests.length === 0
         ? html`<p class="muted">No interests yet. They are read from topics you come back to in your history once it has been understood on this device; press Update insights after recording more.</p>`
         : html`<persona-interest-chart .interests=${interests}></persona-interest-chart>`}
+      ${pending > 0 ? html`<p class="muted">${plural(pending, 'event')} still being understood on this device; update insights once that is done to include them.</p>` : nothing}
       <div class="row">
         <button type="button" @click=${this.#updateInsights} ?disabled=${this.updatingInsights}>Update insights</button>
         ${this.updatingInsights ? html`<progress aria-label="Updating insights"></progress>` : nothing}
@@ -153,6 +155,9 @@ export class PersonaProfileView extends PersonaView {
         ${match.weights.map((weight) => html`<li><span>${weight.label === 'you' ? 'You' : weight.label}</span>${shareBar(weight.weight)}</li>`)}
       </ul>
       <p>${match.described}, from ${plural(match.events, 'event')} of your history.</p>
+      ${match.weights.every((weight) => weight.level === 'user')
+        ? html`<p class="muted">This site sets no defaults for its visitors, so everything Persona uses comes from you.</p>`
+        : nothing}
     `;
   }
 
