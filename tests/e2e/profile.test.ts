@@ -51,6 +51,23 @@ describe('first run and the demo profile', () => {
       await session.close();
     }
   });
+
+  test('Start empty leaves the history empty and is not asked again', async ({ browser, baseURL }) => {
+    const session = await BrowserSession.open(browser, baseURL, { firstRun: true });
+    try {
+      const page = await openApp(session, '#memories');
+      await page.getByRole('button', { name: 'Start empty' }).click();
+      await page.getByRole('heading', { level: 2, name: 'Memories' }).waitFor();
+      expect(await page.getByText('No memories yet.').count()).toBe(1);
+      expect(await withPersona(page, async (persona) => (await persona.events.list()).events.length)).toBe(0);
+      await page.reload();
+      await page.getByRole('heading', { level: 2, name: 'Memories' }).waitFor();
+      expect(await page.getByRole('heading', { name: 'Welcome to Persona' }).count()).toBe(0);
+      expectStayedHome(session);
+    } finally {
+      await session.close();
+    }
+  });
 });
 
 /** A new visitor's first visit: the greeting, the demo, where its memories came from, and no greeting again. */
@@ -58,6 +75,7 @@ async function greetedOnce(session: BrowserSession): Promise<void> {
   const page = await openApp(session, '');
   await page.getByRole('heading', { name: 'Welcome to Persona' }).waitFor();
   expect(await page.getByText('nothing about you is sent anywhere').count()).toBe(1);
+  for (const theme of ['light', 'dark'] as const) expect(await seriousAxeFindings(page, theme), `first run in ${theme}`).toEqual([]);
 
   await page.getByRole('button', { name: 'Load the demo profile' }).click();
   await page.getByRole('heading', { name: 'Welcome to Persona' }).waitFor({ state: 'detached' });
@@ -258,6 +276,38 @@ describe('the Profile view', () => {
     await eventually(() => page.locator('persona-profile-summary [role="status"]').textContent(), 60_000).toMatch(/^Your edited summary was kept/);
     expect(await summaryText.textContent()).toBe(mine);
     expect(await withPersona(page, async (persona) => (await persona.profile.get()).summary?.text)).toBe(mine);
+    expect(await page.locator('persona-profile-summary [role="alert"]').textContent()).toBe('');
+
+    expectStayedHome(session);
+  }, 120_000);
+
+  test("the model's summary links the events it came from and is marked stale when one is deleted", async ({ session }) => {
+    const page = await openApp(session, '#profile');
+    await withPersona(page, async (persona) => {
+      await persona.record([
+        { id: 'sail', kind: 'note', text: 'Went sailing on the lake' },
+        { id: 'rope', kind: 'note', text: 'Bought a new rope for the boat' },
+      ]);
+      // The summary's instructions need more room than a 512-token context leaves.
+      await persona.models.load({ id: 'stories260K', gguf: { url: new URL('/test-models/stories260K.gguf', location.href).href }, contextSize: 2048 });
+    });
+    await page.getByRole('button', { name: 'Regenerate summary' }).click();
+    const status = page.locator('persona-profile-summary [role="status"]');
+    await eventually(() => status.textContent(), 60_000).toBe('The model wrote a new summary from your history.');
+    const summary = await withPersona(page, async (persona) => (await persona.profile.get()).summary);
+    expect(summary?.editedAt).toBeUndefined();
+    expect(await page.locator('persona-profile-summary .text').textContent()).toBe(summary?.text);
+    expect(await page.getByText('Edited by you').count()).toBe(0);
+
+    await page.getByText('Events it was written from').click();
+    const sources = page.locator('persona-profile-summary details a');
+    await eventually(async () => (await sources.evaluateAll((links) => links.map((link) => link.getAttribute('href')))).sort()).toEqual(['#history/rope', '#history/sail']);
+
+    await withPersona(page, async (persona) => {
+      await persona.events.delete('sail');
+    });
+    await page.locator('persona-profile-summary .marker', { hasText: 'Stale' }).waitFor();
+    expect(await page.getByText('Some of the events this summary came from were deleted').count()).toBe(1);
     expect(await page.locator('persona-profile-summary [role="alert"]').textContent()).toBe('');
 
     expectStayedHome(session);

@@ -199,7 +199,7 @@ export class PersonaProfileSummary extends LitElement {
 /** What a regeneration did, for the status line. */
 function describeReport(report: SummaryReport): string {
   if (report.keptUserEdit) return 'Your edited summary was kept: the model does not write over your text. Edit it to change it.';
-  if (report.written) return 'The summary was written again.';
+  if (report.written) return 'The model wrote a new summary from your history.';
   if (report.skipped) return `Nothing was written: ${report.skipped}.`;
   return `The model's summary was not used${report.rejected ? `: ${report.rejected}` : ''}. The summary is as it was.`;
 }
