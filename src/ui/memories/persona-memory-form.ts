@@ -4,7 +4,7 @@ import { css, html, LitElement } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { MemoryInput } from '../../core/memory';
 import type { Persona } from '../../persona';
-import { describeError } from '../describe-error';
+import { ChangeRunner } from '../change-runner';
 import { baseStyles } from '../theme';
 
 declare global {
@@ -44,9 +44,8 @@ export class PersonaMemoryForm extends LitElement {
   @property({ attribute: false }) persona: Persona | undefined;
   /** Categories already in use, offered as suggestions. */
   @property({ attribute: false }) categories: readonly string[] = [];
-  @state() private busy = false;
-  @state() private problem = '';
   @state() private outcome = '';
+  readonly #changes = new ChangeRunner(this);
 
   override render() {
     return html`<form @submit=${this.#add} aria-labelledby="add-title">
@@ -55,9 +54,9 @@ export class PersonaMemoryForm extends LitElement {
       <label>Category (optional)<input name="category" maxlength="100" autocomplete="off" list="memory-categories" placeholder="e.g. fact, preference, goal" /></label>
       <datalist id="memory-categories">${this.categories.map((category) => html`<option value=${category}></option>`)}</datalist>
       <label class="inline"><input type="checkbox" name="pinned" /> Pin it: always included in answers</label>
-      <div class="row"><button type="submit" class="primary" ?disabled=${this.busy}>Add memory</button></div>
+      <div class="row"><button type="submit" class="primary" ?disabled=${this.#changes.busy}>Add memory</button></div>
       <p role="status">${this.outcome}</p>
-      <div class="alert" role="alert">${this.problem}</div>
+      <div class="alert" role="alert">${this.#changes.problem}</div>
     </form>`;
   }
 
@@ -70,18 +69,10 @@ export class PersonaMemoryForm extends LitElement {
     const input: MemoryInput = { text: text.value, pinned: (form.elements.namedItem('pinned') as HTMLInputElement).checked };
     const category = (form.elements.namedItem('category') as HTMLInputElement).value.trim();
     if (category) input.category = category;
-    this.busy = true;
     this.outcome = '';
-    try {
-      await persona.memories.add(input);
-      this.problem = '';
-      this.outcome = 'Memory added.';
-      form.reset();
-      text.focus();
-    } catch (error) {
-      this.problem = describeError(error);
-    } finally {
-      this.busy = false;
-    }
+    if (!(await this.#changes.run(() => persona.memories.add(input)))) return;
+    this.outcome = 'Memory added.';
+    form.reset();
+    text.focus();
   }
 }

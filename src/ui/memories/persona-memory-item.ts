@@ -7,7 +7,7 @@ import type { HistoryEvent } from '../../core/history-event';
 import type { Memory } from '../../core/memory';
 import type { MemoryPatch } from '../../store/memories';
 import type { Persona } from '../../persona';
-import { describeError } from '../describe-error';
+import { ChangeRunner } from '../change-runner';
 import { formatDateTime, plural } from '../format';
 import { baseStyles } from '../theme';
 import { authorName } from './memory-filter';
@@ -103,8 +103,7 @@ export class PersonaMemoryItem extends LitElement {
   /** Set when the URL names this memory. */
   @property({ type: Boolean, reflect: true }) highlighted = false;
   @state() private editing = false;
-  @state() private busy = false;
-  @state() private problem = '';
+  readonly #changes = new ChangeRunner(this);
 
   override render() {
     const memory = this.memory;
@@ -112,7 +111,7 @@ export class PersonaMemoryItem extends LitElement {
       ${this.editing ? this.#renderEditor(memory) : this.#renderMemory(memory)}
       ${this.#renderSources(memory)}
       ${this.#renderHistory(memory)}
-      <div class="alert" role="alert">${this.problem}</div>
+      <div class="alert" role="alert">${this.#changes.problem}</div>
       <dialog aria-labelledby="confirm-title" @close=${this.#onDialogClose}>
         <h3 id="confirm-title">Delete this memory?</h3>
         <p class="quoted">${memory.text}</p>
@@ -137,10 +136,10 @@ export class PersonaMemoryItem extends LitElement {
       </div>
       <div class="row">
         <button type="button" data-action="edit" @click=${this.#startEditing} aria-label=${`Edit memory “${name}”`}>Edit</button>
-        <button type="button" @click=${this.#togglePin} ?disabled=${this.busy} aria-label=${`${memory.pinned ? 'Unpin' : 'Pin'} memory “${name}”`}>
+        <button type="button" @click=${this.#togglePin} ?disabled=${this.#changes.busy} aria-label=${`${memory.pinned ? 'Unpin' : 'Pin'} memory “${name}”`}>
           ${memory.pinned ? 'Unpin' : 'Pin'}
         </button>
-        <button type="button" class="danger" @click=${this.#confirmDelete} ?disabled=${this.busy} aria-label=${`Delete memory “${name}”`}>Delete</button>
+        <button type="button" class="danger" @click=${this.#confirmDelete} ?disabled=${this.#changes.busy} aria-label=${`Delete memory “${name}”`}>Delete</button>
       </div>
     `;
   }
@@ -150,7 +149,7 @@ export class PersonaMemoryItem extends LitElement {
       <label>Memory<textarea name="text" required maxlength="4000" .value=${memory.text}></textarea></label>
       <label>Category<input name="category" maxlength="100" autocomplete="off" .value=${memory.category ?? ''} /></label>
       <div class="row">
-        <button type="submit" class="primary" ?disabled=${this.busy}>Save memory</button>
+        <button type="submit" class="primary" ?disabled=${this.#changes.busy}>Save memory</button>
         <button type="button" @click=${this.#stopEditing}>Cancel</button>
       </div>
     </form>`;
@@ -233,17 +232,6 @@ export class PersonaMemoryItem extends LitElement {
   /** Runs a change; the view's reload on the change feed brings the memory back as it now is. */
   async #run(change: (persona: Persona) => Promise<unknown>): Promise<boolean> {
     const persona = this.persona;
-    if (!persona) return false;
-    this.busy = true;
-    try {
-      await change(persona);
-      this.problem = '';
-      return true;
-    } catch (error) {
-      this.problem = describeError(error);
-      return false;
-    } finally {
-      this.busy = false;
-    }
+    return persona ? this.#changes.run(() => change(persona)) : false;
   }
 }

@@ -5,7 +5,7 @@ import { css, html, LitElement } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Preference, Profile } from '../../core/profile';
 import type { Persona } from '../../persona';
-import { describeError } from '../describe-error';
+import { ChangeRunner } from '../change-runner';
 import { formatDateTime } from '../format';
 import { baseStyles } from '../theme';
 
@@ -56,8 +56,7 @@ export class PersonaPreferencesEditor extends LitElement {
   @property({ attribute: false }) preferences: Record<string, Preference> = {};
   /** The key whose value is being edited in place. */
   @state() private editing: string | undefined;
-  @state() private problem = '';
-  @state() private busy = false;
+  readonly #changes = new ChangeRunner(this);
 
   override render() {
     const entries = Object.entries(this.preferences).sort(([a], [b]) => a.localeCompare(b));
@@ -70,9 +69,9 @@ export class PersonaPreferencesEditor extends LitElement {
       <form @submit=${this.#add} aria-label="Add a preference">
         <label>Preference name<input name="key" required maxlength="64" autocomplete="off" placeholder="e.g. diet" /></label>
         <label>Value<input name="value" required maxlength="2000" autocomplete="off" placeholder="e.g. vegetarian" /></label>
-        <button type="submit" class="primary" ?disabled=${this.busy}>Add preference</button>
+        <button type="submit" class="primary" ?disabled=${this.#changes.busy}>Add preference</button>
       </form>
-      <div class="alert" role="alert">${this.problem}</div>
+      <div class="alert" role="alert">${this.#changes.problem}</div>
     `;
   }
 
@@ -82,7 +81,7 @@ export class PersonaPreferencesEditor extends LitElement {
         <form @submit=${(event: SubmitEvent) => this.#save(event, key)} @keydown=${this.#cancelOnEscape} aria-label=${`Change ${key}`}>
           <label>${key}<input name="value" .value=${preference.value} maxlength="2000" autocomplete="off" /></label>
           <div class="row">
-            <button type="submit" class="primary" ?disabled=${this.busy}>Save ${key}</button>
+            <button type="submit" class="primary" ?disabled=${this.#changes.busy}>Save ${key}</button>
             <button type="button" @click=${() => this.#stopEditing(key)}>Cancel</button>
           </div>
         </form>
@@ -95,7 +94,7 @@ export class PersonaPreferencesEditor extends LitElement {
       <div class="row">
         <span class="muted">Set ${formatDateTime(preference.updatedAt)}</span>
         <button type="button" data-edit=${key} @click=${() => this.#startEditing(key)} aria-label=${`Edit preference ${key}`}>Edit</button>
-        <button type="button" class="danger" @click=${() => this.#remove(key)} ?disabled=${this.busy} aria-label=${`Remove preference ${key}`}>Remove</button>
+        <button type="button" class="danger" @click=${() => this.#remove(key)} ?disabled=${this.#changes.busy} aria-label=${`Remove preference ${key}`}>Remove</button>
       </div>
     </li>`;
   }
@@ -108,7 +107,7 @@ export class PersonaPreferencesEditor extends LitElement {
 
   async #stopEditing(key: string): Promise<void> {
     this.editing = undefined;
-    this.problem = '';
+    this.#changes.clear();
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLButtonElement>(`button[data-edit="${CSS.escape(key)}"]`)?.focus();
   }
@@ -148,16 +147,8 @@ export class PersonaPreferencesEditor extends LitElement {
   async #run(change: (persona: Persona) => Promise<Profile>): Promise<boolean> {
     const persona = this.persona;
     if (!persona) return false;
-    this.busy = true;
-    try {
+    return this.#changes.run(async () => {
       this.preferences = (await change(persona)).preferences;
-      this.problem = '';
-      return true;
-    } catch (error) {
-      this.problem = describeError(error);
-      return false;
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 }
