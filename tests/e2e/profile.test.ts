@@ -178,7 +178,7 @@ describe('the Memories view', () => {
     expectStayedHome(session);
   });
 
-  test("an edit shows in the memory's change history; search and filters narrow the list", async ({ session }) => {
+  test("an edit shows in the memory's change history; search and filters narrow the list; a memory is added and unpinned", async ({ session }) => {
     const page = await openApp(session, '#memories');
     await withPersona(page, async (persona) => {
       await persona.memories.add({ text: 'Runs on Sundays', category: 'habit' });
@@ -209,6 +209,20 @@ describe('the Memories view', () => {
     await page.getByRole('combobox', { name: 'Pinned' }).selectOption('all');
     await page.getByRole('combobox', { name: 'Category', exact: true }).selectOption('health');
     await eventually(() => memoryTexts(page)).toEqual(['Allergic to peanuts']);
+    await page.getByRole('combobox', { name: 'Category', exact: true }).selectOption('');
+
+    // Added through the form, pinned; then unpinned, which the change history records too.
+    await page.getByRole('textbox', { name: 'What Persona should remember' }).fill('Works night shifts');
+    await page.getByRole('combobox', { name: 'Category (optional)' }).fill('work');
+    await page.getByRole('checkbox', { name: /Pin it/ }).check();
+    await page.getByRole('button', { name: 'Add memory' }).click();
+    await eventually(() => memoryTexts(page)).toContain('Works night shifts');
+    expect(await page.getByRole('textbox', { name: 'What Persona should remember' }).inputValue()).toBe('');
+    await page.getByRole('button', { name: 'Unpin memory “Works night shifts”' }).click();
+    await page.getByRole('button', { name: 'Pin memory “Works night shifts”' }).waitFor();
+    const added = await withPersona(page, async (persona) => (await persona.memories.list({ text: 'night shifts' }))[0]);
+    expect(added).toMatchObject({ category: 'work', pinned: false });
+    expect(added?.history.map((revision) => revision.reason)).toEqual(['created', 'unpinned']);
 
     expectStayedHome(session);
   });
