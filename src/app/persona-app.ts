@@ -10,6 +10,7 @@ import { describeError } from '../ui/describe-error';
 import { CHANGE_EVENT } from '../ui/persona-view';
 import { PERSONA_WIPED } from '../ui/privacy/wiped-event';
 import { baseStyles, themeTokens } from '../ui/theme';
+import { needsFirstRun } from './persona-first-run';
 import { ROUTES, routeFromHash, type AppRoute } from './routes';
 import { loadThemeChoice, nextThemeChoice, saveThemeChoice, THEME_LABELS, type ThemeChoice } from './theme-choice';
 
@@ -96,6 +97,8 @@ export class PersonaApp extends LitElement {
   /** Set when a new version waits (service-worker.ts): switches to it. */
   @state() private reloadToUpdate: (() => Promise<void>) | undefined;
   @state() private offlineReady = false;
+  /** A new visitor sees the first-run screen instead of the view until they choose (see persona-first-run.ts). */
+  @state() private firstRun = false;
 
   /** Every committed change to the user's data, re-dispatched as CHANGE_EVENT for the views. */
   readonly changes = new EventTarget();
@@ -199,6 +202,7 @@ export class PersonaApp extends LitElement {
   #renderMain() {
     if (this.phase === 'opening') return html`<p role="status">Opening your data…</p>`;
     if (this.phase === 'unavailable') return html`<p>Persona could not open your data in this browser. The message above says why.</p>`;
+    if (this.firstRun) return html`<persona-first-run .persona=${this.#persona} @persona-first-run-done=${() => (this.firstRun = false)}></persona-first-run>`;
     if (!this.loadedViews.has(this.route.tag)) return html`<p role="status">Loading ${this.route.label}…</p>`;
     const tag = unsafeStatic(this.route.tag);
     return staticHtml`<${tag} .persona=${this.#persona} .changes=${this.changes} .status=${this.status} target=${this.target}></${tag}>`;
@@ -219,6 +223,7 @@ export class PersonaApp extends LitElement {
         this.status = status;
       });
       this.status = await persona.status();
+      this.firstRun = await needsFirstRun(persona);
       this.phase = 'ready';
     } catch (error) {
       this.phase = 'unavailable';

@@ -63,10 +63,12 @@ export class BrowserSession {
    * A fresh context (its own IndexedDB, caches and service workers). `bypassCSP` stays false unless a test of the
    * audit itself needs to make a request the policy would stop: the app must work under, and be protected by, its
    * real Content-Security-Policy. The service worker is blocked unless asked for: its precache (~70 MB) would
-   * download in the background of every test; the PWA tests allow it.
+   * download in the background of every test; the PWA tests allow it. `firstRun` opens the app as a new visitor
+   * would, with its first-run screen.
    */
-  static async open(browser: Browser, baseURL: string, options: { bypassCSP?: boolean; serviceWorkers?: 'allow' | 'block' } = {}): Promise<BrowserSession> {
+  static async open(browser: Browser, baseURL: string, options: { bypassCSP?: boolean; serviceWorkers?: 'allow' | 'block'; firstRun?: boolean } = {}): Promise<BrowserSession> {
     const context = await browser.newContext({ baseURL, bypassCSP: options.bypassCSP ?? false, serviceWorkers: options.serviceWorkers ?? 'block' });
+    if (options.firstRun !== true) await welcomed(context);
     return new BrowserSession(context, baseURL);
   }
 
@@ -77,6 +79,7 @@ export class BrowserSession {
   static async persistent(userDataDir: string, baseURL: string): Promise<BrowserSession> {
     if (executablePath === undefined) throw new Error(INSTALL_HINT);
     const context = await chromium.launchPersistentContext(userDataDir, { executablePath, args: CHROMIUM_ARGS, baseURL, serviceWorkers: 'allow' });
+    await welcomed(context);
     return new BrowserSession(context, baseURL);
   }
 
@@ -126,6 +129,14 @@ export function leavesOrigin(url: string, origin: string): boolean {
   }
   if (parsed.protocol === 'data:') return false;
   return parsed.origin !== origin;
+}
+
+/** A test meets the app as a returning visitor unless it asks for the first-run screen (src/app/persona-first-run.ts). */
+async function welcomed(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    // Runs in every document, about:blank too, whose storage is off limits.
+    if (location.protocol.startsWith('http')) localStorage.setItem('persona.welcomed', 'e2e test');
+  });
 }
 
 const executablePath = findChromium();

@@ -3,10 +3,10 @@
 // test-results/screenshots/ (the README shows a few). The views show the demo profile, so nothing is empty.
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { describe, expect } from 'vitest';
+import { describe, expect, onTestFinished } from 'vitest';
 import { ROUTES } from '../../src/app/routes';
 import { seriousAxeFindings } from './axe-audit';
-import { test } from './browser-session';
+import { BrowserSession, test } from './browser-session';
 
 const SCREENSHOTS = 'test-results/screenshots';
 const SIZES = [
@@ -31,8 +31,11 @@ async function showView(page: Page, tag: string): Promise<void> {
 
 describe('every view', () => {
   for (const scheme of SCHEMES) {
-    test(`is accessible and screenshotted in ${scheme} mode`, async ({ session }) => {
+    test(`is accessible and screenshotted in ${scheme} mode`, { timeout: 300_000 }, async ({ browser, baseURL }) => {
       mkdirSync(SCREENSHOTS, { recursive: true });
+      // As a new visitor: the first-run screen offers the demo profile.
+      const session = await BrowserSession.open(browser, baseURL, { firstRun: true });
+      onTestFinished(() => session.close());
       const page = await session.newPage();
       // The OS preference too, so the page around the app matches the theme in the screenshots.
       await page.emulateMedia({ colorScheme: scheme });
