@@ -27,6 +27,8 @@ export interface RankCandidate {
   factor?: ArrayLike<number>;
   /** Global popularity: a share in 0..1, or raw counts (any value > 1 → all are read as counts, log-scaled). */
   popularity?: number;
+  /** Categorical features (genres, tags, a release decade…) for the sparse TF-IDF channel; tokens are opaque strings. */
+  features?: readonly string[];
   metadata?: Readonly<Record<string, unknown>>;
 }
 
@@ -35,6 +37,8 @@ export interface RatedItem {
   id: string;
   vector?: ArrayLike<number>;
   factor?: ArrayLike<number>;
+  /** Categorical features, as on candidates: the sparse channel builds the user's feature profile from them. */
+  features?: readonly string[];
   /** On the options' rating scale (default 1–5). Absent → an implicit positive signal. */
   rating?: number;
   /** When it happened (ms since epoch), for recency. */
@@ -58,6 +62,8 @@ export interface RankUser {
 
 export interface BlendWeights {
   content: number;
+  /** The sparse channel: TF-IDF over the items' categorical features, profile against candidate. */
+  features: number;
   foldIn: number;
   preference: number;
   popularity: number;
@@ -65,7 +71,7 @@ export interface BlendWeights {
 }
 
 export interface RankOptions {
-  /** Relative weights within each group (personal: content, foldIn, preference; priors: popularity, persona). */
+  /** Relative weights within each group (personal: content, features, foldIn, preference; priors: popularity, persona). */
   weights?: Partial<BlendWeights>;
   /** Interactions at which personal components get half the weight: n / (n + k). Default 10. */
   shrinkageK?: number;
@@ -81,6 +87,21 @@ export interface RankOptions {
   maxAnchors?: number;
   /** Similarity to a liked item above which a reason names it. Default 0.3. */
   reasonMinSimilarity?: number;
+  /**
+   * Weight of a feature token (e.g. its IDF over the host's catalogue). Tokens missing here, or all of them without
+   * it, get log((N + 1) / (df + 1)) + 1 over the candidates and the history (N items, df holding the token).
+   */
+  featureIdf?: Readonly<Record<string, number>>;
+  /**
+   * How much the rating moves a history item's pull in the feature profile: weight = recency × (1 + γ · signal), the
+   * signal being the centred rating in about −1..1. 0: every interaction is an equal positive. Default 1.
+   */
+  featureRatingWeight?: number;
+  /**
+   * Share of the fold-in component taken by item-item similarity in the host's factor space: the candidate's factor
+   * against the recency-weighted mean direction of the user's items' factors (each part z-scored). Default 0.
+   */
+  foldInNeighbourWeight?: number;
   /** Ridge strength of the local fold-in. Default 1. */
   foldInLambda?: number;
   /**
@@ -134,8 +155,8 @@ export interface CandidateScores {
   dim: number;
 }
 
-const DEFAULT_WEIGHTS: BlendWeights = { content: 1, foldIn: 1, preference: 0.5, popularity: 1, persona: 1 };
-const PERSONAL: readonly RankComponent[] = ['content', 'foldIn', 'preference'];
+const DEFAULT_WEIGHTS: BlendWeights = { content: 1, features: 1, foldIn: 1, preference: 0.5, popularity: 1, persona: 1 };
+const PERSONAL: readonly RankComponent[] = ['content', 'features', 'foldIn', 'preference'];
 const PRIOR: readonly RankComponent[] = ['popularity', 'persona'];
 const COMPONENTS: readonly RankComponent[] = [...PERSONAL, ...PRIOR];
 const DAY_MS = 86_400_000;
@@ -163,6 +184,7 @@ export function scoreCandidates(candidates: readonly RankCandidate[], user: Rank
   const { vectors, dim } = packCandidateVectors(candidates);
   const raw: Record<RankComponent, Float64Array> = {
     content: new Float64Array(n).fill(Number.NaN),
+    features: new Float64Array(n).fill(Number.NaN),
     foldIn: new Float64Array(n).fill(Number.NaN),
     preference: new Float64Array(n).fill(Number.NaN),
     popularity: new Float64Array(n).fill(Number.NaN),
@@ -171,6 +193,7 @@ export function scoreCandidates(candidates: readonly RankCandidate[], user: Rank
   const anchor = new Int32Array(n).fill(-1);
   const anchorSimilarity = new Float64Array(n);
   contentAffinity(candidates, user, signals, vectors, dim, options, raw.content, anchor, anchorSimilarity);
+  featureAffinity(candidates, user, signals, options, raw.features);
   foldInAffinity(candidates, user, signals, options, raw.foldIn);
   preferenceAffinity(candidates, user, raw.preference);
   popularityPrior(candidates, raw.popularity);
@@ -470,14 +493,114 @@ function foldInAffinity(candidates: readonly RankCandidate[], user: RankUser, si
     ...(implicit ? { mode: 'implicit' as const, ...(options.foldInGram ? { itemGram: options.foldInGram } : {}), ...(options.foldInAlpha === undefined ? {} : { alpha: options.foldInAlpha }) } : {}),
   });
   const dim = u.length;
+  const beta = options.foldInNeighbourWeight ?? 0;
+  if (!(beta >= 0 && beta <= 1)) throw new InvalidInputError('foldInNeighbourWeight', 'must be in [0, 1]');
+  // The neighbour direction: Σ recency × unit(item factor) over the history, so centroid · unit(candidate) is the
+  // recency-weighted mean cosine between the candidate and the user's items — item-item similarity in one pass.
+  const centroid = new Float64Array(dim);
+  if (beta > 0) {
+    user.rated.forEach((item, i) => {
+      const f = item.factor;
+      if (!f) return;
+      let norm = 0;
+      for (let d = 0; d < dim; d++) norm += (f[d] as number) ** 2;
+      if (!(norm > 0)) return;
+      const w = (signals.recency[i] as number) / Math.sqrt(norm);
+      for (let d = 0; d < dim; d++) centroid[d] = (centroid[d] as number) + w * (f[d] as number);
+    });
+  }
+  const neighbour = new Float64Array(candidates.length).fill(Number.NaN);
   for (let i = 0; i < candidates.length; i++) {
     const v = (candidates[i] as RankCandidate).factor;
     if (!v) continue;
     if (v.length !== dim) throw new InvalidInputError(`candidates[${i}].factor`, `has dimension ${v.length}, expected ${dim} (the history's factors')`);
     let dot = 0;
-    for (let d = 0; d < dim; d++) dot += (u[d] as number) * (v[d] as number);
+    let cdot = 0;
+    let norm = 0;
+    for (let d = 0; d < dim; d++) {
+      const x = v[d] as number;
+      dot += (u[d] as number) * x;
+      cdot += (centroid[d] as number) * x;
+      norm += x * x;
+    }
     if (!Number.isFinite(dot)) throw new InvalidInputError(`candidates[${i}].factor`, 'must hold finite numbers');
     out[i] = dot;
+    neighbour[i] = norm > 0 ? cdot / Math.sqrt(norm) : 0;
+  }
+  if (beta > 0) {
+    const zDot = zNormalize(out);
+    const zNeighbour = zNormalize(neighbour);
+    for (let i = 0; i < candidates.length; i++) {
+      if (!Number.isNaN(out[i])) out[i] = (1 - beta) * (zDot[i] as number) + beta * (zNeighbour[i] as number);
+    }
+  }
+}
+
+/**
+ * The sparse channel: each item is its feature tokens, TF-IDF weighted and unit-normalised; the user's profile is
+ * Σ recency × (1 + γ · signal) × item over the history; a candidate scores its cosine with the profile. Genres and
+ * tags say things a general-purpose text embedding of a title blurs, and the cost is one pass over the tokens.
+ */
+function featureAffinity(candidates: readonly RankCandidate[], user: RankUser, signals: HistorySignals, options: RankOptions, out: Float64Array): void {
+  const gamma = options.featureRatingWeight ?? 1;
+  if (!Number.isFinite(gamma) || gamma < 0) throw new InvalidInputError('featureRatingWeight', 'must be a finite number ≥ 0');
+  const given = options.featureIdf;
+  const df = new Map<string, number>();
+  let docs = 0;
+  const count = (tokens: readonly string[] | undefined, field: string) => {
+    if (!tokens) return;
+    if (!Array.isArray(tokens)) throw new InvalidInputError(field, 'must be an array of strings');
+    docs++;
+    for (const t of new Set(tokens)) {
+      if (typeof t !== 'string') throw new InvalidInputError(field, 'must be an array of strings');
+      df.set(t, (df.get(t) ?? 0) + 1);
+    }
+  };
+  candidates.forEach((c, i) => {
+    count(c.features, `candidates[${i}].features`);
+  });
+  if (docs === 0) return;
+  user.rated.forEach((r, i) => {
+    count(r.features, `user.rated[${i}].features`);
+  });
+  const idf = (t: string): number => {
+    const w = given && Object.hasOwn(given, t) ? given[t] : undefined;
+    if (w !== undefined) {
+      if (!Number.isFinite(w) || w < 0) throw new InvalidInputError(`featureIdf[${t}]`, 'must be a finite number ≥ 0');
+      return w;
+    }
+    return Math.log((docs + 1) / ((df.get(t) ?? 0) + 1)) + 1;
+  };
+  /** Unit TF-IDF weights of one item's tokens (a repeated token counts once). */
+  const unit = (tokens: readonly string[]): Map<string, number> => {
+    const m = new Map<string, number>();
+    let norm = 0;
+    for (const t of new Set(tokens)) {
+      const w = idf(t);
+      if (w === 0) continue;
+      m.set(t, w);
+      norm += w * w;
+    }
+    if (norm > 0) for (const [t, w] of m) m.set(t, w / Math.sqrt(norm));
+    return m;
+  };
+  const profile = new Map<string, number>();
+  user.rated.forEach((r, i) => {
+    if (!r.features) return;
+    const w = (signals.recency[i] as number) * (1 + gamma * (signals.signal[i] as number));
+    if (w === 0) return;
+    for (const [t, x] of unit(r.features)) profile.set(t, (profile.get(t) ?? 0) + w * x);
+  });
+  let norm = 0;
+  for (const x of profile.values()) norm += x * x;
+  if (!(norm > 0)) return;
+  const inv = 1 / Math.sqrt(norm);
+  for (let i = 0; i < candidates.length; i++) {
+    const tokens = (candidates[i] as RankCandidate).features;
+    if (!tokens) continue;
+    let dot = 0;
+    for (const [t, x] of unit(tokens)) dot += x * (profile.get(t) ?? 0);
+    out[i] = dot * inv;
   }
 }
 
@@ -647,6 +770,10 @@ function describe(i: number, candidates: readonly RankCandidate[], user: RankUse
       }
       break;
     }
+    case 'features':
+      item.reasonKind = 'content';
+      item.reason = 'shares the genres and themes you like';
+      break;
     case 'foldIn':
       item.reasonKind = 'fold-in';
       item.reason = 'matches your taste profile';
