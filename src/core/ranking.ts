@@ -545,63 +545,85 @@ function featureAffinity(candidates: readonly RankCandidate[], user: RankUser, s
   const gamma = options.featureRatingWeight ?? 1;
   if (!Number.isFinite(gamma) || gamma < 0) throw new InvalidInputError('featureRatingWeight', 'must be a finite number ≥ 0');
   const given = options.featureIdf;
-  const df = new Map<string, number>();
-  let docs = 0;
-  const count = (tokens: readonly string[] | undefined, field: string) => {
-    if (!tokens) return;
+  const check = (tokens: readonly string[] | undefined, field: string): boolean => {
+    if (tokens === undefined) return false;
     if (!Array.isArray(tokens)) throw new InvalidInputError(field, 'must be an array of strings');
-    docs++;
-    for (const t of new Set(tokens)) {
-      if (typeof t !== 'string') throw new InvalidInputError(field, 'must be an array of strings');
-      df.set(t, (df.get(t) ?? 0) + 1);
-    }
+    for (const t of tokens) if (typeof t !== 'string') throw new InvalidInputError(field, 'must be an array of strings');
+    return true;
   };
-  candidates.forEach((c, i) => {
-    count(c.features, `candidates[${i}].features`);
-  });
-  if (docs === 0) return;
+  let any = false;
+  for (let i = 0; i < candidates.length; i++) if (check((candidates[i] as RankCandidate).features, `candidates[${i}].features`)) any = true;
+  if (!any) return;
   user.rated.forEach((r, i) => {
-    count(r.features, `user.rated[${i}].features`);
+    check(r.features, `user.rated[${i}].features`);
   });
+  // The weight of each token, memoised: the host's when given, otherwise the IDF over candidates and history
+  // (document frequencies counted only when some token needs them).
+  const weightOf = new Map<string, number>();
+  let df: Map<string, number> | undefined;
+  let docs = 0;
+  const documentFrequencies = (): Map<string, number> => {
+    const counts = new Map<string, number>();
+    const add = (tokens: readonly string[] | undefined) => {
+      if (!tokens) return;
+      docs++;
+      for (const t of distinct(tokens)) counts.set(t, (counts.get(t) ?? 0) + 1);
+    };
+    for (const c of candidates) add(c.features);
+    for (const r of user.rated) add(r.features);
+    return counts;
+  };
   const idf = (t: string): number => {
-    const w = given && Object.hasOwn(given, t) ? given[t] : undefined;
+    const known = weightOf.get(t);
+    if (known !== undefined) return known;
+    let w = given && Object.hasOwn(given, t) ? given[t] : undefined;
     if (w !== undefined) {
       if (!Number.isFinite(w) || w < 0) throw new InvalidInputError(`featureIdf[${t}]`, 'must be a finite number ≥ 0');
-      return w;
+    } else {
+      df ??= documentFrequencies();
+      w = Math.log((docs + 1) / ((df.get(t) ?? 0) + 1)) + 1;
     }
-    return Math.log((docs + 1) / ((df.get(t) ?? 0) + 1)) + 1;
-  };
-  /** Unit TF-IDF weights of one item's tokens (a repeated token counts once). */
-  const unit = (tokens: readonly string[]): Map<string, number> => {
-    const m = new Map<string, number>();
-    let norm = 0;
-    for (const t of new Set(tokens)) {
-      const w = idf(t);
-      if (w === 0) continue;
-      m.set(t, w);
-      norm += w * w;
-    }
-    if (norm > 0) for (const [t, w] of m) m.set(t, w / Math.sqrt(norm));
-    return m;
+    weightOf.set(t, w);
+    return w;
   };
   const profile = new Map<string, number>();
   user.rated.forEach((r, i) => {
     if (!r.features) return;
     const w = (signals.recency[i] as number) * (1 + gamma * (signals.signal[i] as number));
     if (w === 0) return;
-    for (const [t, x] of unit(r.features)) profile.set(t, (profile.get(t) ?? 0) + w * x);
+    const tokens = distinct(r.features);
+    let norm = 0;
+    for (const t of tokens) norm += idf(t) ** 2;
+    if (!(norm > 0)) return;
+    const scale = w / Math.sqrt(norm);
+    for (const t of tokens) {
+      const x = idf(t);
+      if (x !== 0) profile.set(t, (profile.get(t) ?? 0) + scale * x);
+    }
   });
   let norm = 0;
   for (const x of profile.values()) norm += x * x;
   if (!(norm > 0)) return;
   const inv = 1 / Math.sqrt(norm);
   for (let i = 0; i < candidates.length; i++) {
-    const tokens = (candidates[i] as RankCandidate).features;
-    if (!tokens) continue;
+    const features = (candidates[i] as RankCandidate).features;
+    if (!features) continue;
     let dot = 0;
-    for (const [t, x] of unit(tokens)) dot += x * (profile.get(t) ?? 0);
-    out[i] = dot * inv;
+    let sq = 0;
+    for (const t of distinct(features)) {
+      const x = idf(t);
+      sq += x * x;
+      dot += x * (profile.get(t) ?? 0);
+    }
+    out[i] = sq > 0 ? (dot * inv) / Math.sqrt(sq) : 0;
   }
+}
+
+/** The tokens without repeats (a repeated token counts once); short lists are checked in place, without a Set. */
+function distinct(tokens: readonly string[]): readonly string[] {
+  if (tokens.length > 16) return [...new Set(tokens)];
+  for (let i = 1; i < tokens.length; i++) if (tokens.lastIndexOf(tokens[i] as string, i - 1) >= 0) return [...new Set(tokens)];
+  return tokens;
 }
 
 function preferenceAffinity(candidates: readonly RankCandidate[], user: RankUser, out: Float64Array): void {
