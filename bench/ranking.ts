@@ -7,7 +7,7 @@
 // Usage: npm run bench:ranking [-- --data DIR (default ../shared/datasets/ml-latest-small) --seed 42
 //                                  --out bench/results/ranking.json --quick (smaller tuning grids)
 //                                  --users N (a fixed seeded subset of N users, for fast iteration; full runs confirm)
-//                                  --persona-only (skip ItemKNN and BPR-MF) --cache DIR (reuse the catalogue embedding
+//                                  --persona-only (skip ItemKNN and BPR-MF) --persona NAME (only that Persona variant) --cache DIR (reuse the catalogue embedding
 //                                  and host item factors across runs; they depend only on data, seed and settings)]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     users: { type: 'string' },
     'persona-only': { type: 'boolean', default: false },
+    persona: { type: 'string' },
     cache: { type: 'string' },
   },
 });
@@ -156,6 +157,7 @@ if (!values['persona-only']) {
 
 // Persona rankers, when registered (bench/ranking/persona-scorers.ts).
 for (const entry of personaScorers) {
+  if (values.persona !== undefined && entry.name !== values.persona) continue;
   if (!entry.name.startsWith('persona_')) throw new Error(`Persona scorer name ${entry.name} must start with persona_`);
   const context = (fold: Fold): PersonaScorerContext => ({ dataset, split, fold, seed, ...(values.cache ? { cacheDir: values.cache } : {}) });
   const t0 = performance.now();

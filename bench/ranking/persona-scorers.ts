@@ -16,6 +16,7 @@ import { itemGram } from '../../src/core/fold-in';
 import { scoreForBench, type RankCandidate, type RankOptions, type RatedItem } from '../../src/core/ranking';
 import { BUNDLED_EMBEDDER } from '../../src/embed/embedder-config';
 import { TransformersEmbedder } from '../../src/embed/transformers-embedder';
+import { seededRandom } from '../../tests/support/seeded-random.ts';
 import { BprModel, itemCounts } from './baselines.ts';
 import type { Dataset } from './data.ts';
 import type { RankingScorer } from './evaluate.ts';
@@ -94,7 +95,11 @@ interface HostFactors {
   factorOf: (user: number) => (item: number) => Float32Array;
   /** VᵀV of the catalogue's factors in the user's fold model, for the implicit fold-in. */
   gramOf: (user: number) => Float64Array;
+  /** A fixed sample of the host's catalogue (id, factor) in the user's fold model: the BPR fold-in's negatives. */
+  negativesOf: (user: number) => { id: string; factor: Float32Array }[];
 }
+
+const NEGATIVE_SAMPLE = 2000;
 
 /** Host item factors per user: BPR-MF trained without the user's fold, with the item bias as one more dimension. */
 async function hostFactors(context: PersonaScorerContext): Promise<HostFactors> {
@@ -105,6 +110,9 @@ async function hostFactors(context: PersonaScorerContext): Promise<HostFactors> 
     const key = `host|${dataset.dir}|${dataset.ratings.length}|${fold.name}|${seed}|${f}/${FOLDS}|${JSON.stringify(HOST_BPR)}`;
     models.push(await cached(context.cacheDir, key, () => trainHostFold(context, f)));
   }
+  const random = seededRandom(seed + 555);
+  const sample = Array.from({ length: Math.min(NEGATIVE_SAMPLE, split.catalogue.length) }, () => split.catalogue[Math.floor(random() * split.catalogue.length)] as number);
+  const negatives = models.map((factors) => [...new Set(sample)].map((item) => ({ id: String(item), factor: factors.subarray(item * (d + 1), (item + 1) * (d + 1)) })));
   const grams = models.map((factors) => itemGram(Array.from(split.catalogue, (item) => factors.subarray(item * (d + 1), (item + 1) * (d + 1)))));
   return {
     factorOf: (user) => {
@@ -112,6 +120,7 @@ async function hostFactors(context: PersonaScorerContext): Promise<HostFactors> 
       return (item) => factors.subarray(item * (d + 1), (item + 1) * (d + 1));
     },
     gramOf: (user) => grams[user % FOLDS] as Float64Array,
+    negativesOf: (user) => negatives[user % FOLDS] ?? [],
   };
 }
 
@@ -136,7 +145,7 @@ function trainHostFold(context: PersonaScorerContext, f: number): Float32Array {
 
 /**
  * Host-provided item metadata as categorical tokens for the sparse channel: genres, tags (lower-cased) and the release
- * decade parsed from the title's "(1999)". The IDF is computed over the whole catalogue's metadata — what a host
+ * decade and half-decade parsed from the title's "(1999)". The IDF is computed over the whole catalogue's metadata — what a host
  * knows about its own items, no user data involved.
  */
 interface ItemFeatures {
@@ -150,7 +159,7 @@ function catalogueFeatures(dataset: Dataset): ItemFeatures {
     const out = item.genres.map((g) => `g:${g}`);
     for (const t of item.tags) out.push(`t:${t.trim().toLowerCase()}`);
     const year = /\((\d{4})\)\s*$/.exec(item.title.trim())?.[1];
-    if (year) out.push(`d:${year.slice(0, 3)}0s`);
+    if (year) out.push(`d:${year.slice(0, 3)}0s`, `y:${Math.floor(Number(year) / 5) * 5}`);
     return [...new Set(out)];
   });
   const df = new Map<string, number>();
@@ -190,7 +199,13 @@ function scorer(setup: Setup, options: RankOptions): RankingScorer {
       ...(factorOf ? { factor: factorOf(item) } : {}),
     }));
     const withIdf = { ...options, featureIdf: setup.features.idf };
-    return scoreForBench(rated, list, setup.factors ? { ...withIdf, foldInMode: 'implicit', foldInGram: setup.factors.gramOf(history.user) } : withIdf);
+    if (!setup.factors) return scoreForBench(rated, list, withIdf);
+    const host = setup.factors;
+    return scoreForBench(rated, list, {
+      ...withIdf,
+      foldInMode: options.foldInMode ?? 'implicit',
+      ...(options.foldInMode === 'bpr' ? { foldInNegatives: host.negativesOf(history.user) } : { foldInGram: host.gramOf(history.user) }),
+    });
   };
 }
 
@@ -243,18 +258,21 @@ export const personaScorers: readonly PersonaScorerEntry[] = [
     'persona_content_pop',
     { popularity: true, factors: false },
     { content: 1, features: 1, foldIn: 0, preference: 0, popularity: 1, persona: 0 },
-    [0, 0.5].flatMap((content) =>
-      [0, 1].flatMap((featureRatingWeight) =>
-        [20, 80, 320].flatMap((shrinkageK) =>
-          [365 * DAY, Infinity].flatMap((halfLifeMs) => (['z', 'rank'] as const).map((normalization) => ({ shrinkageK, halfLifeMs, normalization, featureRatingWeight, weights: { content } }))),
-        ),
-      ),
+    [0, 0.25].flatMap((content) =>
+      [160, 320, 640].flatMap((shrinkageK) => [30 * DAY, 90 * DAY].map((halfLifeMs) => ({ shrinkageK, halfLifeMs, featureRatingWeight: 0, weights: { content } }))),
     ),
   ),
   variant(
     'persona_full',
     { popularity: true, factors: true },
-    { content: 1, features: 0, foldIn: 1, preference: 0, popularity: 1, persona: 0 },
-    [4, 16, 64].flatMap((foldIn) => [40, 160].flatMap((foldInAlpha) => [5, 40].map((shrinkageK) => ({ shrinkageK, foldInAlpha, halfLifeMs: 365 * DAY, weights: { foldIn } })))),
+    { content: 1, features: 0, foldIn: 16, preference: 0, popularity: 1, persona: 0 },
+    [
+      { shrinkageK: 5, foldInAlpha: 20, foldInLambda: 1, foldInNeighbourWeight: 0.35, halfLifeMs: 365 * DAY },
+      ...[0, 0.35].flatMap((foldInNeighbourWeight) =>
+        [50, 100].flatMap((foldInEpochs) =>
+          [0.005, 0.02].map((foldInReg) => ({ shrinkageK: 5, foldInMode: 'bpr' as const, foldInEpochs, foldInReg, foldInNeighbourWeight, halfLifeMs: Infinity })),
+        ),
+      ),
+    ],
   ),
 ];

@@ -12,7 +12,7 @@
 // candidate with the profile and one with each of a bounded number of "anchor" items (the most liked and the most
 // disliked), so a 500-item history costs about what a 50-item one does. 1,000 × 100-d candidates score in a few ms.
 import { InvalidInputError } from './errors';
-import { foldInUserFactor, type FoldInObservation } from './fold-in';
+import { foldInUserFactor, foldInUserFactorBpr, type FoldInObservation } from './fold-in';
 import { recencyWeight } from './fusion';
 import { shrinkage } from './granularity';
 import type { PreferenceInput } from './preference-model';
@@ -110,8 +110,17 @@ export interface RankOptions {
    * `foldInGram` (VᵀV of the host's catalogue factors) the rest count as weak negatives — the matching solve for
    * host factors learnt from implicit feedback (BPR, implicit ALS).
    */
-  foldInMode?: 'explicit' | 'implicit';
+  foldInMode?: 'explicit' | 'implicit' | 'bpr';
   foldInGram?: Float64Array;
+  /**
+   * 'bpr' mode's negatives: host items (a sample of its catalogue) as (id, factor); the user's own items are skipped.
+   * Absent → the candidates not in the history.
+   */
+  foldInNegatives?: readonly { id: string; factor: ArrayLike<number> }[];
+  /** 'bpr' mode: SGD passes over the history (default 100), step (0.05), L2 (0.005); the sampler's seed is fixed. */
+  foldInEpochs?: number;
+  foldInLearningRate?: number;
+  foldInReg?: number;
   /** Implicit fold-in confidence per unit of recency weight. Default 10. */
   foldInAlpha?: number;
   /** 'z' (default): z-scores clipped to ±3. 'rank': ranks spread uniformly over ±√3 (same variance, robust). */
@@ -479,7 +488,7 @@ function dotsInto(rows: Float32Array, base: number, packed: Float32Array, count:
 
 /** u·v_c, with u folded in from the history items that carry host factors (target: the centred signal). */
 function foldInAffinity(candidates: readonly RankCandidate[], user: RankUser, signals: HistorySignals, options: RankOptions, out: Float64Array): void {
-  const implicit = options.foldInMode === 'implicit';
+  const implicit = options.foldInMode === 'implicit' || options.foldInMode === 'bpr';
   const observations: FoldInObservation[] = [];
   user.rated.forEach((item, i) => {
     const signal = signals.signal[i] as number;
@@ -488,10 +497,22 @@ function foldInAffinity(candidates: readonly RankCandidate[], user: RankUser, si
     else if (signal !== 0) observations.push({ itemFactor: item.factor, rating: signal, weight: signals.recency[i] });
   });
   if (observations.length === 0) return;
-  const u = foldInUserFactor(observations, {
-    lambda: options.foldInLambda ?? 1,
-    ...(implicit ? { mode: 'implicit' as const, ...(options.foldInGram ? { itemGram: options.foldInGram } : {}), ...(options.foldInAlpha === undefined ? {} : { alpha: options.foldInAlpha }) } : {}),
-  });
+  let u: Float64Array;
+  if (options.foldInMode === 'bpr') {
+    const own = new Set(user.rated.map((r) => r.id));
+    const pool = options.foldInNegatives ?? candidates.flatMap((c) => (c.factor ? [{ id: c.id, factor: c.factor }] : []));
+    const negatives = pool.filter((c) => !own.has(c.id)).map((c) => c.factor);
+    u = foldInUserFactorBpr(observations, negatives, {
+      ...(options.foldInEpochs === undefined ? {} : { epochs: options.foldInEpochs }),
+      ...(options.foldInLearningRate === undefined ? {} : { learningRate: options.foldInLearningRate }),
+      ...(options.foldInReg === undefined ? {} : { reg: options.foldInReg }),
+    });
+  } else {
+    u = foldInUserFactor(observations, {
+      lambda: options.foldInLambda ?? 1,
+      ...(implicit ? { mode: 'implicit' as const, ...(options.foldInGram ? { itemGram: options.foldInGram } : {}), ...(options.foldInAlpha === undefined ? {} : { alpha: options.foldInAlpha }) } : {}),
+    });
+  }
   const dim = u.length;
   const beta = options.foldInNeighbourWeight ?? 0;
   if (!(beta >= 0 && beta <= 1)) throw new InvalidInputError('foldInNeighbourWeight', 'must be in [0, 1]');
