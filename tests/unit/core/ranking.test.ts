@@ -378,3 +378,28 @@ describe('fold-in with item-item similarity in the host factor space', () => {
     expect(() => rankItems(candidates, user, { foldInNeighbourWeight: 2 })).toThrow(InvalidInputError);
   });
 });
+
+describe('BPR fold-in mode', () => {
+  test('ranks candidates along the factor the history points to, skipping the user\'s own items as negatives', () => {
+    const f = (...xs: number[]) => Float32Array.from(xs);
+    const history: RatedItem[] = [
+      { id: 'h1', factor: f(1, 0.1), rating: 5, ts: NOW - DAY },
+      { id: 'h2', factor: f(0.9, -0.1), rating: 4, ts: NOW - DAY },
+    ];
+    const negatives = [
+      { id: 'h1', factor: f(1, 0.1) },
+      { id: 'n1', factor: f(-1, 0) },
+      { id: 'n2', factor: f(0, 1) },
+      { id: 'n3', factor: f(0, -1) },
+    ];
+    const candidates: RankCandidate[] = [
+      { id: 'away', factor: f(-1, 0.2) },
+      { id: 'along', factor: f(1, 0) },
+      { id: 'side', factor: f(0.1, 1) },
+    ];
+    const ranked = rankItems(candidates, { rated: history, now: NOW }, { weights: only('foldIn'), foldInMode: 'bpr', foldInNegatives: negatives, foldInEpochs: 50 });
+    expect(ids(ranked)).toEqual(['along', 'side', 'away']);
+    // Without a negatives pool the candidates serve.
+    expect(ids(rankItems(candidates, { rated: history, now: NOW }, { weights: only('foldIn'), foldInMode: 'bpr', foldInEpochs: 50 }))[0]).toBe('along');
+  });
+});
