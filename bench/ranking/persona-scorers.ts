@@ -266,13 +266,12 @@ export const personaScorers: readonly PersonaScorerEntry[] = [
     'persona_full',
     { popularity: true, factors: true },
     { content: 1, features: 0, foldIn: 16, preference: 0, popularity: 1, persona: 0 },
-    [
-      { shrinkageK: 5, foldInAlpha: 20, foldInLambda: 1, foldInNeighbourWeight: 0.35, halfLifeMs: 365 * DAY },
-      ...[0, 0.35].flatMap((foldInNeighbourWeight) =>
-        [50, 100].flatMap((foldInEpochs) =>
-          [0.005, 0.02].map((foldInReg) => ({ shrinkageK: 5, foldInMode: 'bpr' as const, foldInEpochs, foldInReg, foldInNeighbourWeight, halfLifeMs: Infinity })),
+    [90, 180, 365].flatMap((days) =>
+      [8, 16, 32].flatMap((foldIn) =>
+        [0, 0.5].flatMap((features) =>
+          [0.25, 0.35].map((foldInNeighbourWeight) => ({ shrinkageK: 5, foldInAlpha: 20, foldInLambda: 1, foldInNeighbourWeight, featureRatingWeight: 0, halfLifeMs: days * DAY, weights: { foldIn, features } })),
         ),
       ),
-    ],
+    ),
   ),
 ];
