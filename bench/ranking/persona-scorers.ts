@@ -246,6 +246,14 @@ function variant(name: `persona_${string}`, uses: { popularity: boolean; factors
 const DAY = 86_400_000;
 const RECENCY = [{ halfLifeMs: 90 * DAY }, { halfLifeMs: 365 * DAY }, { halfLifeMs: Infinity }] as const;
 
+/** Recency by time (days), by position (the k-th newest interaction weighs 0.5^(k / h)), or both. */
+const RECENCY_BY_TIME_OR_POSITION = [
+  { halfLifeMs: 90 * DAY, halfLifeItems: Infinity },
+  { halfLifeMs: Infinity, halfLifeItems: 10 },
+  { halfLifeMs: Infinity, halfLifeItems: 30 },
+  { halfLifeMs: 90 * DAY, halfLifeItems: 30 },
+];
+
 /** Registered Persona scorers. */
 export const personaScorers: readonly PersonaScorerEntry[] = [
   variant(
@@ -259,17 +267,17 @@ export const personaScorers: readonly PersonaScorerEntry[] = [
     { popularity: true, factors: false },
     { content: 1, features: 1, foldIn: 0, preference: 0, popularity: 1, persona: 0 },
     [0, 0.25].flatMap((content) =>
-      [160, 320, 640].flatMap((shrinkageK) => [30 * DAY, 90 * DAY].map((halfLifeMs) => ({ shrinkageK, halfLifeMs, featureRatingWeight: 0, weights: { content } }))),
+      [160, 320, 640].flatMap((shrinkageK) => RECENCY_BY_TIME_OR_POSITION.map((recency) => ({ shrinkageK, ...recency, featureRatingWeight: 0, weights: { content } }))),
     ),
   ),
   variant(
     'persona_full',
     { popularity: true, factors: true },
-    { content: 1, features: 0, foldIn: 16, preference: 0, popularity: 1, persona: 0 },
-    [90, 180, 365].flatMap((days) =>
-      [8, 16, 32].flatMap((foldIn) =>
-        [0, 0.5].flatMap((features) =>
-          [0.25, 0.35].map((foldInNeighbourWeight) => ({ shrinkageK: 5, foldInAlpha: 20, foldInLambda: 1, foldInNeighbourWeight, featureRatingWeight: 0, halfLifeMs: days * DAY, weights: { foldIn, features } })),
+    { content: 1, features: 0.5, foldIn: 16, preference: 0, popularity: 1, persona: 0 },
+    RECENCY_BY_TIME_OR_POSITION.flatMap((recency) =>
+      [16, 32].flatMap((foldIn) =>
+        [0.35, 0.5].flatMap((foldInNeighbourWeight) =>
+          [20, 40].map((foldInAlpha) => ({ shrinkageK: 5, foldInAlpha, foldInLambda: 1, foldInNeighbourWeight, featureRatingWeight: 0, ...recency, weights: { foldIn } })),
         ),
       ),
     ),

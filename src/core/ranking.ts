@@ -77,6 +77,11 @@ export interface RankOptions {
   shrinkageK?: number;
   /** Half-life of a history item's influence, ms. Default 180 days; Infinity turns recency off. */
   halfLifeMs?: number;
+  /**
+   * Half-life counted in interactions: the k-th newest item (k = 0 for the newest) also weighs 0.5^(k / h). People
+   * rate and browse in sessions, so "the last 10 things" often says more than "the last 90 days". Default Infinity (off).
+   */
+  halfLifeItems?: number;
   /** The rating scale; ratings are centred on the user's mean (shrunk toward the midpoint) and scaled by it. */
   ratingScale?: { min: number; max: number };
   /** What an implicit interaction (no rating) counts, on the centred −1..1 scale. Default 0.5. */
@@ -290,6 +295,8 @@ function historySignals(user: RankUser, options: RankOptions): HistorySignals {
   if (!Number.isFinite(implicit)) throw new InvalidInputError('implicitSignal', 'must be a finite number');
   const halfLife = options.halfLifeMs ?? 180 * DAY_MS;
   if (!(halfLife > 0)) throw new InvalidInputError('halfLifeMs', 'must be > 0 (Infinity turns recency off)');
+  const halfLifeItems = options.halfLifeItems ?? Number.POSITIVE_INFINITY;
+  if (!(halfLifeItems > 0)) throw new InvalidInputError('halfLifeItems', 'must be > 0 (Infinity turns it off)');
   const rated = user.rated;
   const m = rated.length;
   let sum = 0;
@@ -317,6 +324,13 @@ function historySignals(user: RankUser, options: RankOptions): HistorySignals {
     signal[i] = value;
     recency[i] = halfLife === Number.POSITIVE_INFINITY ? 1 : recencyWeight(item.ts, user.now, halfLife);
     if (value !== 0) count++;
+  }
+  if (halfLifeItems !== Number.POSITIVE_INFINITY) {
+    // Newest first by time; equal times keep history order (the later entry is the newer).
+    const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => (rated[b] as RatedItem).ts - (rated[a] as RatedItem).ts || b - a);
+    order.forEach((i, k) => {
+      recency[i] = (recency[i] as number) * Math.pow(0.5, k / halfLifeItems);
+    });
   }
   return { signal, recency, count };
 }

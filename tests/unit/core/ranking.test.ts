@@ -403,3 +403,18 @@ describe('BPR fold-in mode', () => {
     expect(ids(rankItems(candidates, { rated: history, now: NOW }, { weights: only('foldIn'), foldInMode: 'bpr', foldInEpochs: 50 }))[0]).toBe('along');
   });
 });
+
+describe('recency by position (halfLifeItems)', () => {
+  test('the newest interactions lead even when all happened the same day', () => {
+    const item = (id: string, features: string[], minutesAgo: number): RatedItem => ({ id, features, ts: NOW - minutesAgo * 60_000 });
+    // Three old-taste items, then two new-taste ones, all within an hour.
+    const user: RankUser = { rated: [item('a1', ['g:A'], 50), item('a2', ['g:A'], 40), item('a3', ['g:A'], 30), item('b1', ['g:B'], 20), item('b2', ['g:B'], 10)], now: NOW };
+    const candidates: RankCandidate[] = [
+      { id: 'a', features: ['g:A'] },
+      { id: 'b', features: ['g:B'] },
+    ];
+    expect(ids(rankItems(candidates, user, { weights: only('features') }))).toEqual(['a', 'b']);
+    expect(ids(rankItems(candidates, user, { weights: only('features'), halfLifeItems: 1 }))).toEqual(['b', 'a']);
+    expect(() => rankItems(candidates, user, { halfLifeItems: 0 })).toThrow(InvalidInputError);
+  });
+});
