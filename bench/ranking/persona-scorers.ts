@@ -266,8 +266,8 @@ export const personaScorers: readonly PersonaScorerEntry[] = [
     'persona_content_pop',
     { popularity: true, factors: false },
     { content: 1, features: 1, foldIn: 0, preference: 0, popularity: 1, persona: 0 },
-    [0, 0.25].flatMap((content) =>
-      [160, 320, 640].flatMap((shrinkageK) => RECENCY_BY_TIME_OR_POSITION.map((recency) => ({ shrinkageK, ...recency, featureRatingWeight: 0, weights: { content } }))),
+    [0.25].flatMap((content) =>
+      [200, 320, 500].flatMap((shrinkageK) => [5, 10, 20].map((halfLifeItems) => ({ shrinkageK, halfLifeMs: Infinity, halfLifeItems, featureRatingWeight: 0, weights: { content } }))),
     ),
   ),
   variant(
