@@ -267,7 +267,7 @@ export const personaScorers: readonly PersonaScorerEntry[] = [
     { popularity: true, factors: false },
     { content: 1, features: 1, foldIn: 0, preference: 0, popularity: 1, persona: 0 },
     [0.25].flatMap((content) =>
-      [200, 320, 500].flatMap((shrinkageK) => [5, 10, 20].map((halfLifeItems) => ({ shrinkageK, halfLifeMs: Infinity, halfLifeItems, featureRatingWeight: 0, weights: { content } }))),
+      [250, 320, 400].flatMap((shrinkageK) => [2, 3, 5].map((halfLifeItems) => ({ shrinkageK, halfLifeMs: Infinity, halfLifeItems, featureRatingWeight: 0, weights: { content } }))),
     ),
   ),
   variant(
