@@ -246,13 +246,8 @@ function variant(name: `persona_${string}`, uses: { popularity: boolean; factors
 const DAY = 86_400_000;
 const RECENCY = [{ halfLifeMs: 90 * DAY }, { halfLifeMs: 365 * DAY }, { halfLifeMs: Infinity }] as const;
 
-/** Recency by time (days), by position (the k-th newest interaction weighs 0.5^(k / h)), or both. */
-const RECENCY_BY_TIME_OR_POSITION = [
-  { halfLifeMs: 90 * DAY, halfLifeItems: Infinity },
-  { halfLifeMs: Infinity, halfLifeItems: 10 },
-  { halfLifeMs: Infinity, halfLifeItems: 30 },
-  { halfLifeMs: 90 * DAY, halfLifeItems: 30 },
-];
+/** Recency by time (days) or by position (the k-th newest interaction weighs 0.5^(k / h)). */
+const RECENCY_TIME_OR_POSITION = [...RECENCY.map((r) => ({ ...r, halfLifeItems: Infinity })), { halfLifeMs: Infinity, halfLifeItems: 5 }, { halfLifeMs: Infinity, halfLifeItems: 10 }];
 
 /** Registered Persona scorers. */
 export const personaScorers: readonly PersonaScorerEntry[] = [
@@ -260,24 +255,24 @@ export const personaScorers: readonly PersonaScorerEntry[] = [
     'persona_content',
     { popularity: false, factors: false },
     { content: 1, features: 1, foldIn: 0, preference: 0, popularity: 0, persona: 0 },
-    [0, 0.5, 1].flatMap((content) => [0, 1].flatMap((featureRatingWeight) => RECENCY.map((r) => ({ ...r, featureRatingWeight, weights: { content } })))),
+    [0.5, 1].flatMap((content) => RECENCY_TIME_OR_POSITION.map((r) => ({ ...r, featureRatingWeight: 1, weights: { content } }))),
   ),
   variant(
     'persona_content_pop',
     { popularity: true, factors: false },
     { content: 1, features: 1, foldIn: 0, preference: 0, popularity: 1, persona: 0 },
     [0.25].flatMap((content) =>
-      [250, 320, 400].flatMap((shrinkageK) => [2, 3, 5].map((halfLifeItems) => ({ shrinkageK, halfLifeMs: Infinity, halfLifeItems, featureRatingWeight: 0, weights: { content } }))),
+      [200, 250, 320].flatMap((shrinkageK) => [2, 3, 5].map((halfLifeItems) => ({ shrinkageK, halfLifeMs: Infinity, halfLifeItems, featureRatingWeight: 0, weights: { content } }))),
     ),
   ),
   variant(
     'persona_full',
     { popularity: true, factors: true },
-    { content: 1, features: 0.5, foldIn: 16, preference: 0, popularity: 1, persona: 0 },
-    RECENCY_BY_TIME_OR_POSITION.flatMap((recency) =>
-      [16, 32].flatMap((foldIn) =>
-        [0.35, 0.5].flatMap((foldInNeighbourWeight) =>
-          [20, 40].map((foldInAlpha) => ({ shrinkageK: 5, foldInAlpha, foldInLambda: 1, foldInNeighbourWeight, featureRatingWeight: 0, ...recency, weights: { foldIn } })),
+    { content: 1, features: 0.5, foldIn: 32, preference: 0, popularity: 1, persona: 0 },
+    [5, 10].flatMap((halfLifeItems) =>
+      [32, 64].flatMap((foldIn) =>
+        [0.5, 0.65].flatMap((foldInNeighbourWeight) =>
+          [40, 80].map((foldInAlpha) => ({ shrinkageK: 5, foldInAlpha, foldInLambda: 1, foldInNeighbourWeight, featureRatingWeight: 0, halfLifeMs: Infinity, halfLifeItems, weights: { foldIn } })),
         ),
       ),
     ),
