@@ -7,6 +7,9 @@
 // learnt with the evaluated users left out (user-level 5-fold: each user's factor is folded in on the device against
 // item factors trained on the other four fifths), so the host never saw the users being ranked. Each variant's
 // hyper-parameters are chosen on the validation fold (each user's second-latest rating), never on test items.
+// Item metadata also reaches the ranker as categorical tokens (genres, tags, release decade / half-decade) for the
+// sparse TF-IDF channel, with the IDF over the host's catalogue. Every grid below is evaluated on the validation fold
+// and the winner recorded (with the whole grid) under `hyperparameters` in the JSON.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
