@@ -5,7 +5,10 @@
 // refit on the full training split; test items are never looked at while tuning. Persona rankers plug in through
 // bench/ranking/persona-scorers.ts.
 // Usage: npm run bench:ranking [-- --data DIR (default ../shared/datasets/ml-latest-small) --seed 42
-//                                  --out bench/results/ranking.json --quick (smaller tuning grids)]
+//                                  --out bench/results/ranking.json --quick (smaller tuning grids)
+//                                  --users N (a fixed seeded subset of N users, for fast iteration; full runs confirm)
+//                                  --persona-only (skip ItemKNN and BPR-MF) --persona NAME (only that Persona variant) --cache DIR (reuse the catalogue embedding
+//                                  and host item factors across runs; they depend only on data, seed and settings)]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +17,7 @@ import { BprModel, ItemKnnModel, mostPopScorer, randomScorer, type BprParams, ty
 import { loadDataset } from './ranking/data.ts';
 import { evaluate, timeRank1000, type Metrics, type RankingScorer } from './ranking/evaluate.ts';
 import { personaScorers, type PersonaScorerContext } from './ranking/persona-scorers.ts';
-import { leaveOneOut, type Fold } from './ranking/split.ts';
+import { leaveOneOut, subsetUsers, type Fold } from './ranking/split.ts';
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +25,10 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
     out: { type: 'string', default: fileURLToPath(new URL('./results/ranking.json', import.meta.url)) },
     quick: { type: 'boolean', default: false },
+    users: { type: 'string' },
+    'persona-only': { type: 'boolean', default: false },
+    persona: { type: 'string' },
+    cache: { type: 'string' },
   },
 });
 const seed = Number(values.seed);
@@ -35,8 +42,14 @@ const progress = (message: string): void => {
 };
 
 const dataset = loadDataset(values.data);
-const split = leaveOneOut(dataset, seed);
+const fullSplit = leaveOneOut(dataset, seed);
+// --users N: the same seeded subset of users in both folds (every method sees the same users); the centralized
+// models still train on everyone's training data, only the evaluated cases shrink.
+const userLimit = values.users === undefined ? undefined : Number(values.users);
+if (userLimit !== undefined && !(Number.isInteger(userLimit) && userLimit > 0)) throw new Error(`--users must be a positive integer, not ${values.users}`);
+const split = userLimit === undefined ? fullSplit : subsetUsers(fullSplit, userLimit, seed);
 const itemCount = dataset.items.length;
+if (userLimit !== undefined) progress(`--users ${userLimit}: evaluating a seeded subset of users (not comparable to full-run figures)`);
 progress(
   `${dataset.userIds.length} users, ${itemCount} items (${split.catalogue.length} rated), ${dataset.ratings.length} ratings; ` +
     `${split.test.cases.length} test users (${split.test.skippedUsers} skipped: < 2 ratings), ` +
@@ -67,7 +80,7 @@ finish('mostpop', split.test, mostPopScorer(split.test, itemCount));
 // ItemKNN: grid over shrink × α × k × history half-life on validation NDCG@10 (100 negatives); one similarity build
 // per (shrink, α), k and half-life only change scoring. The plain variant (no recency decay) is tuned the same way
 // and recorded under `ablations`, so the effect of the decay is visible.
-{
+if (!values['persona-only']) {
   const t0 = performance.now();
   const shrinks = quick ? [10] : [0, 10, 25, 50];
   const alphas = quick ? [0.5] : [0.5, 0.6, 0.7];
@@ -113,7 +126,7 @@ finish('mostpop', split.test, mostPopScorer(split.test, itemCount));
 
 // BPR-MF: grid over lr × reg, the number of epochs chosen by validation checkpoints (early stopping on validation),
 // then a fresh model with the chosen values trained on the full training split.
-{
+if (!values['persona-only']) {
   const t0 = performance.now();
   const factors = 64;
   const lrs = quick ? [0.05] : [0.05, 0.1];
@@ -144,8 +157,9 @@ finish('mostpop', split.test, mostPopScorer(split.test, itemCount));
 
 // Persona rankers, when registered (bench/ranking/persona-scorers.ts).
 for (const entry of personaScorers) {
+  if (values.persona !== undefined && entry.name !== values.persona) continue;
   if (!entry.name.startsWith('persona_')) throw new Error(`Persona scorer name ${entry.name} must start with persona_`);
-  const context = (fold: Fold): PersonaScorerContext => ({ dataset, split, fold, seed });
+  const context = (fold: Fold): PersonaScorerContext => ({ dataset, split, fold, seed, ...(values.cache ? { cacheDir: values.cache } : {}) });
   const t0 = performance.now();
   const validation = await entry.build(context(split.validation));
   tuning[entry.name] = [{ val_ndcg10_n100: validationScore(validation) }];
@@ -178,6 +192,7 @@ const result = {
     ties: 'count against the test item',
     k: 10,
     seed,
+    users_subset: userLimit ?? null,
     tuning_metric: 'validation NDCG@10, 100 negatives',
   },
   dataset: {

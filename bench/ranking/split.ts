@@ -158,3 +158,20 @@ export function leaveOneOut(dataset: Dataset, seed: number): Split {
     duplicateRatings: duplicates,
   };
 }
+
+/**
+ * The split restricted to a fixed, seeded subset of `count` evaluated users (the same users in both folds), for fast
+ * iteration. Training data (histories, train) is untouched: centralized models and host factors see what they would
+ * in a full run; only the evaluated cases shrink.
+ */
+export function subsetUsers(split: Split, count: number, seed: number): Split {
+  const users = [...new Set(split.test.cases.map((c) => c.history.user))];
+  const random = seededRandom(seed + 7);
+  for (let i = users.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [users[i], users[j]] = [users[j] as number, users[i] as number];
+  }
+  const keep = new Set(users.slice(0, count));
+  const only = (f: Fold): Fold => ({ ...f, cases: f.cases.filter((c) => keep.has(c.history.user)) });
+  return { ...split, test: only(split.test), validation: only(split.validation) };
+}

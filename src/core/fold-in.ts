@@ -148,3 +148,73 @@ export function solveSymmetricPositiveDefinite(a: Float64Array, b: ArrayLike<num
   }
   return x;
 }
+
+export interface BprFoldInOptions {
+  /** Passes over the positives (each pass: one sampled (positive, negative) pair per positive). Default 100. */
+  epochs?: number;
+  /** SGD step. Default 0.05. */
+  learningRate?: number;
+  /** L2 penalty on u. Default 0.005. */
+  reg?: number;
+  /** Seed of the pair sampler: the same input and seed give the same factor. Default 1. */
+  seed?: number;
+}
+
+/**
+ * The user's factor u by BPR (Rendle et al. 2009) against fixed item factors: SGD on ln σ(u·vᵢ − u·vⱼ) − reg‖u‖² over
+ * pairs of an item the user interacted with (i) and one from `negatives` (j, items the user did not touch). The
+ * matching fold-in for host factors learnt by BPR-MF: it asks of u what the host's training asked of every user.
+ * A positive's `weight` (default 1) scales its step. No positives or no negatives → zeros.
+ */
+export function foldInUserFactorBpr(
+  positives: readonly FoldInObservation[],
+  negatives: readonly ArrayLike<number>[],
+  options: BprFoldInOptions = {},
+): Float64Array {
+  const { epochs = 100, learningRate = 0.05, reg = 0.005, seed = 1 } = options;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new InvalidInputError('epochs', 'must be an integer ≥ 0');
+  if (!Number.isFinite(learningRate) || learningRate <= 0) throw new InvalidInputError('learningRate', 'must be a finite number > 0');
+  if (!Number.isFinite(reg) || reg < 0) throw new InvalidInputError('reg', 'must be a finite number ≥ 0');
+  const first = positives[0];
+  const d = first ? first.itemFactor.length : 0;
+  const u = new Float64Array(d);
+  if (d === 0 || negatives.length === 0) return u;
+  if (d > MAX_FOLD_IN_DIMENSION) throw new InvalidInputError('itemFactor', `has dimension ${d}; fold-in supports up to ${MAX_FOLD_IN_DIMENSION}`);
+  const check = (v: ArrayLike<number>, field: string) => {
+    if (v.length !== d) throw new InvalidInputError(field, `has dimension ${v.length}, expected ${d}`);
+    for (let f = 0; f < d; f++) if (!Number.isFinite(v[f])) throw new InvalidInputError(`${field}[${f}]`, 'must be a finite number');
+  };
+  positives.forEach((p, k) => {
+    check(p.itemFactor, `positives[${k}].itemFactor`);
+    const w = p.weight ?? 1;
+    if (!Number.isFinite(w) || w < 0) throw new InvalidInputError(`positives[${k}].weight`, 'must be a finite number ≥ 0');
+  });
+  negatives.forEach((v, k) => {
+    check(v, `negatives[${k}]`);
+  });
+  // mulberry32: a small, fast, deterministic generator (the same sequence in every JS engine).
+  let state = seed >>> 0;
+  const random = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const m = positives.length;
+  for (let e = 0; e < epochs; e++) {
+    for (let s = 0; s < m; s++) {
+      const pos = positives[Math.floor(random() * m)] as FoldInObservation;
+      const vi = pos.itemFactor;
+      const vj = negatives[Math.floor(random() * negatives.length)] as ArrayLike<number>;
+      let x = 0;
+      for (let f = 0; f < d; f++) x += (u[f] as number) * ((vi[f] as number) - (vj[f] as number));
+      const g = (pos.weight ?? 1) / (1 + Math.exp(x));
+      for (let f = 0; f < d; f++) {
+        const uf = u[f] as number;
+        u[f] = uf + learningRate * (g * ((vi[f] as number) - (vj[f] as number)) - reg * uf);
+      }
+    }
+  }
+  return u;
+}

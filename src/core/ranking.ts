@@ -12,7 +12,7 @@
 // candidate with the profile and one with each of a bounded number of "anchor" items (the most liked and the most
 // disliked), so a 500-item history costs about what a 50-item one does. 1,000 × 100-d candidates score in a few ms.
 import { InvalidInputError } from './errors';
-import { foldInUserFactor, type FoldInObservation } from './fold-in';
+import { foldInUserFactor, foldInUserFactorBpr, type FoldInObservation } from './fold-in';
 import { recencyWeight } from './fusion';
 import { shrinkage } from './granularity';
 import type { PreferenceInput } from './preference-model';
@@ -27,6 +27,8 @@ export interface RankCandidate {
   factor?: ArrayLike<number>;
   /** Global popularity: a share in 0..1, or raw counts (any value > 1 → all are read as counts, log-scaled). */
   popularity?: number;
+  /** Categorical features (genres, tags, a release decade…) for the sparse TF-IDF channel; tokens are opaque strings. */
+  features?: readonly string[];
   metadata?: Readonly<Record<string, unknown>>;
 }
 
@@ -35,6 +37,8 @@ export interface RatedItem {
   id: string;
   vector?: ArrayLike<number>;
   factor?: ArrayLike<number>;
+  /** Categorical features, as on candidates: the sparse channel builds the user's feature profile from them. */
+  features?: readonly string[];
   /** On the options' rating scale (default 1–5). Absent → an implicit positive signal. */
   rating?: number;
   /** When it happened (ms since epoch), for recency. */
@@ -58,6 +62,8 @@ export interface RankUser {
 
 export interface BlendWeights {
   content: number;
+  /** The sparse channel: TF-IDF over the items' categorical features, profile against candidate. */
+  features: number;
   foldIn: number;
   preference: number;
   popularity: number;
@@ -65,12 +71,17 @@ export interface BlendWeights {
 }
 
 export interface RankOptions {
-  /** Relative weights within each group (personal: content, foldIn, preference; priors: popularity, persona). */
+  /** Relative weights within each group (personal: content, features, foldIn, preference; priors: popularity, persona). */
   weights?: Partial<BlendWeights>;
   /** Interactions at which personal components get half the weight: n / (n + k). Default 10. */
   shrinkageK?: number;
   /** Half-life of a history item's influence, ms. Default 180 days; Infinity turns recency off. */
   halfLifeMs?: number;
+  /**
+   * Half-life counted in interactions: the k-th newest item (k = 0 for the newest) also weighs 0.5^(k / h). People
+   * rate and browse in sessions, so "the last 10 things" often says more than "the last 90 days". Default Infinity (off).
+   */
+  halfLifeItems?: number;
   /** The rating scale; ratings are centred on the user's mean (shrunk toward the midpoint) and scaled by it. */
   ratingScale?: { min: number; max: number };
   /** What an implicit interaction (no rating) counts, on the centred −1..1 scale. Default 0.5. */
@@ -81,6 +92,21 @@ export interface RankOptions {
   maxAnchors?: number;
   /** Similarity to a liked item above which a reason names it. Default 0.3. */
   reasonMinSimilarity?: number;
+  /**
+   * Weight of a feature token (e.g. its IDF over the host's catalogue). Tokens missing here, or all of them without
+   * it, get log((N + 1) / (df + 1)) + 1 over the candidates and the history (N items, df holding the token).
+   */
+  featureIdf?: Readonly<Record<string, number>>;
+  /**
+   * How much the rating moves a history item's pull in the feature profile: weight = recency × (1 + γ · signal), the
+   * signal being the centred rating in about −1..1. 0: every interaction is an equal positive. Default 1.
+   */
+  featureRatingWeight?: number;
+  /**
+   * Share of the fold-in component taken by item-item similarity in the host's factor space: the candidate's factor
+   * against the recency-weighted mean direction of the user's items' factors (each part z-scored). Default 0.
+   */
+  foldInNeighbourWeight?: number;
   /** Ridge strength of the local fold-in. Default 1. */
   foldInLambda?: number;
   /**
@@ -89,8 +115,17 @@ export interface RankOptions {
    * `foldInGram` (VᵀV of the host's catalogue factors) the rest count as weak negatives — the matching solve for
    * host factors learnt from implicit feedback (BPR, implicit ALS).
    */
-  foldInMode?: 'explicit' | 'implicit';
+  foldInMode?: 'explicit' | 'implicit' | 'bpr';
   foldInGram?: Float64Array;
+  /**
+   * 'bpr' mode's negatives: host items (a sample of its catalogue) as (id, factor); the user's own items are skipped.
+   * Absent → the candidates not in the history.
+   */
+  foldInNegatives?: readonly { id: string; factor: ArrayLike<number> }[];
+  /** 'bpr' mode: SGD passes over the history (default 100), step (0.05), L2 (0.005); the sampler's seed is fixed. */
+  foldInEpochs?: number;
+  foldInLearningRate?: number;
+  foldInReg?: number;
   /** Implicit fold-in confidence per unit of recency weight. Default 10. */
   foldInAlpha?: number;
   /** 'z' (default): z-scores clipped to ±3. 'rank': ranks spread uniformly over ±√3 (same variance, robust). */
@@ -134,8 +169,8 @@ export interface CandidateScores {
   dim: number;
 }
 
-const DEFAULT_WEIGHTS: BlendWeights = { content: 1, foldIn: 1, preference: 0.5, popularity: 1, persona: 1 };
-const PERSONAL: readonly RankComponent[] = ['content', 'foldIn', 'preference'];
+const DEFAULT_WEIGHTS: BlendWeights = { content: 1, features: 1, foldIn: 1, preference: 0.5, popularity: 1, persona: 1 };
+const PERSONAL: readonly RankComponent[] = ['content', 'features', 'foldIn', 'preference'];
 const PRIOR: readonly RankComponent[] = ['popularity', 'persona'];
 const COMPONENTS: readonly RankComponent[] = [...PERSONAL, ...PRIOR];
 const DAY_MS = 86_400_000;
@@ -163,6 +198,7 @@ export function scoreCandidates(candidates: readonly RankCandidate[], user: Rank
   const { vectors, dim } = packCandidateVectors(candidates);
   const raw: Record<RankComponent, Float64Array> = {
     content: new Float64Array(n).fill(Number.NaN),
+    features: new Float64Array(n).fill(Number.NaN),
     foldIn: new Float64Array(n).fill(Number.NaN),
     preference: new Float64Array(n).fill(Number.NaN),
     popularity: new Float64Array(n).fill(Number.NaN),
@@ -171,6 +207,7 @@ export function scoreCandidates(candidates: readonly RankCandidate[], user: Rank
   const anchor = new Int32Array(n).fill(-1);
   const anchorSimilarity = new Float64Array(n);
   contentAffinity(candidates, user, signals, vectors, dim, options, raw.content, anchor, anchorSimilarity);
+  featureAffinity(candidates, user, signals, options, raw.features);
   foldInAffinity(candidates, user, signals, options, raw.foldIn);
   preferenceAffinity(candidates, user, raw.preference);
   popularityPrior(candidates, raw.popularity);
@@ -258,6 +295,8 @@ function historySignals(user: RankUser, options: RankOptions): HistorySignals {
   if (!Number.isFinite(implicit)) throw new InvalidInputError('implicitSignal', 'must be a finite number');
   const halfLife = options.halfLifeMs ?? 180 * DAY_MS;
   if (!(halfLife > 0)) throw new InvalidInputError('halfLifeMs', 'must be > 0 (Infinity turns recency off)');
+  const halfLifeItems = options.halfLifeItems ?? Number.POSITIVE_INFINITY;
+  if (!(halfLifeItems > 0)) throw new InvalidInputError('halfLifeItems', 'must be > 0 (Infinity turns it off)');
   const rated = user.rated;
   const m = rated.length;
   let sum = 0;
@@ -285,6 +324,13 @@ function historySignals(user: RankUser, options: RankOptions): HistorySignals {
     signal[i] = value;
     recency[i] = halfLife === Number.POSITIVE_INFINITY ? 1 : recencyWeight(item.ts, user.now, halfLife);
     if (value !== 0) count++;
+  }
+  if (halfLifeItems !== Number.POSITIVE_INFINITY) {
+    // Newest first by time; equal times keep history order (the later entry is the newer).
+    const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => (rated[b] as RatedItem).ts - (rated[a] as RatedItem).ts || b - a);
+    order.forEach((i, k) => {
+      recency[i] = (recency[i] as number) * Math.pow(0.5, k / halfLifeItems);
+    });
   }
   return { signal, recency, count };
 }
@@ -456,7 +502,7 @@ function dotsInto(rows: Float32Array, base: number, packed: Float32Array, count:
 
 /** u·v_c, with u folded in from the history items that carry host factors (target: the centred signal). */
 function foldInAffinity(candidates: readonly RankCandidate[], user: RankUser, signals: HistorySignals, options: RankOptions, out: Float64Array): void {
-  const implicit = options.foldInMode === 'implicit';
+  const implicit = options.foldInMode === 'implicit' || options.foldInMode === 'bpr';
   const observations: FoldInObservation[] = [];
   user.rated.forEach((item, i) => {
     const signal = signals.signal[i] as number;
@@ -465,20 +511,154 @@ function foldInAffinity(candidates: readonly RankCandidate[], user: RankUser, si
     else if (signal !== 0) observations.push({ itemFactor: item.factor, rating: signal, weight: signals.recency[i] });
   });
   if (observations.length === 0) return;
-  const u = foldInUserFactor(observations, {
-    lambda: options.foldInLambda ?? 1,
-    ...(implicit ? { mode: 'implicit' as const, ...(options.foldInGram ? { itemGram: options.foldInGram } : {}), ...(options.foldInAlpha === undefined ? {} : { alpha: options.foldInAlpha }) } : {}),
-  });
+  let u: Float64Array;
+  if (options.foldInMode === 'bpr') {
+    const own = new Set(user.rated.map((r) => r.id));
+    const pool = options.foldInNegatives ?? candidates.flatMap((c) => (c.factor ? [{ id: c.id, factor: c.factor }] : []));
+    const negatives = pool.filter((c) => !own.has(c.id)).map((c) => c.factor);
+    u = foldInUserFactorBpr(observations, negatives, {
+      ...(options.foldInEpochs === undefined ? {} : { epochs: options.foldInEpochs }),
+      ...(options.foldInLearningRate === undefined ? {} : { learningRate: options.foldInLearningRate }),
+      ...(options.foldInReg === undefined ? {} : { reg: options.foldInReg }),
+    });
+  } else {
+    u = foldInUserFactor(observations, {
+      lambda: options.foldInLambda ?? 1,
+      ...(implicit ? { mode: 'implicit' as const, ...(options.foldInGram ? { itemGram: options.foldInGram } : {}), ...(options.foldInAlpha === undefined ? {} : { alpha: options.foldInAlpha }) } : {}),
+    });
+  }
   const dim = u.length;
+  const beta = options.foldInNeighbourWeight ?? 0;
+  if (!(beta >= 0 && beta <= 1)) throw new InvalidInputError('foldInNeighbourWeight', 'must be in [0, 1]');
+  // The neighbour direction: Σ recency × unit(item factor) over the history, so centroid · unit(candidate) is the
+  // recency-weighted mean cosine between the candidate and the user's items — item-item similarity in one pass.
+  const centroid = new Float64Array(dim);
+  if (beta > 0) {
+    user.rated.forEach((item, i) => {
+      const f = item.factor;
+      if (!f) return;
+      let norm = 0;
+      for (let d = 0; d < dim; d++) norm += (f[d] as number) ** 2;
+      if (!(norm > 0)) return;
+      const w = (signals.recency[i] as number) / Math.sqrt(norm);
+      for (let d = 0; d < dim; d++) centroid[d] = (centroid[d] as number) + w * (f[d] as number);
+    });
+  }
+  const neighbour = new Float64Array(candidates.length).fill(Number.NaN);
   for (let i = 0; i < candidates.length; i++) {
     const v = (candidates[i] as RankCandidate).factor;
     if (!v) continue;
     if (v.length !== dim) throw new InvalidInputError(`candidates[${i}].factor`, `has dimension ${v.length}, expected ${dim} (the history's factors')`);
     let dot = 0;
-    for (let d = 0; d < dim; d++) dot += (u[d] as number) * (v[d] as number);
+    let cdot = 0;
+    let norm = 0;
+    for (let d = 0; d < dim; d++) {
+      const x = v[d] as number;
+      dot += (u[d] as number) * x;
+      cdot += (centroid[d] as number) * x;
+      norm += x * x;
+    }
     if (!Number.isFinite(dot)) throw new InvalidInputError(`candidates[${i}].factor`, 'must hold finite numbers');
     out[i] = dot;
+    neighbour[i] = norm > 0 ? cdot / Math.sqrt(norm) : 0;
   }
+  if (beta > 0) {
+    const zDot = zNormalize(out);
+    const zNeighbour = zNormalize(neighbour);
+    for (let i = 0; i < candidates.length; i++) {
+      if (!Number.isNaN(out[i])) out[i] = (1 - beta) * (zDot[i] as number) + beta * (zNeighbour[i] as number);
+    }
+  }
+}
+
+/**
+ * The sparse channel: each item is its feature tokens, TF-IDF weighted and unit-normalised; the user's profile is
+ * Σ recency × (1 + γ · signal) × item over the history; a candidate scores its cosine with the profile. Genres and
+ * tags say things a general-purpose text embedding of a title blurs, and the cost is one pass over the tokens.
+ */
+function featureAffinity(candidates: readonly RankCandidate[], user: RankUser, signals: HistorySignals, options: RankOptions, out: Float64Array): void {
+  const gamma = options.featureRatingWeight ?? 1;
+  if (!Number.isFinite(gamma) || gamma < 0) throw new InvalidInputError('featureRatingWeight', 'must be a finite number ≥ 0');
+  const given = options.featureIdf;
+  const check = (tokens: readonly string[] | undefined, field: string): boolean => {
+    if (tokens === undefined) return false;
+    if (!Array.isArray(tokens)) throw new InvalidInputError(field, 'must be an array of strings');
+    for (const t of tokens) if (typeof t !== 'string') throw new InvalidInputError(field, 'must be an array of strings');
+    return true;
+  };
+  let any = false;
+  for (let i = 0; i < candidates.length; i++) if (check((candidates[i] as RankCandidate).features, `candidates[${i}].features`)) any = true;
+  if (!any) return;
+  user.rated.forEach((r, i) => {
+    check(r.features, `user.rated[${i}].features`);
+  });
+  // The weight of each token, memoised: the host's when given, otherwise the IDF over candidates and history
+  // (document frequencies counted only when some token needs them).
+  const weightOf = new Map<string, number>();
+  let df: Map<string, number> | undefined;
+  let docs = 0;
+  const documentFrequencies = (): Map<string, number> => {
+    const counts = new Map<string, number>();
+    const add = (tokens: readonly string[] | undefined) => {
+      if (!tokens) return;
+      docs++;
+      for (const t of distinct(tokens)) counts.set(t, (counts.get(t) ?? 0) + 1);
+    };
+    for (const c of candidates) add(c.features);
+    for (const r of user.rated) add(r.features);
+    return counts;
+  };
+  const idf = (t: string): number => {
+    const known = weightOf.get(t);
+    if (known !== undefined) return known;
+    let w = given && Object.hasOwn(given, t) ? given[t] : undefined;
+    if (w !== undefined) {
+      if (!Number.isFinite(w) || w < 0) throw new InvalidInputError(`featureIdf[${t}]`, 'must be a finite number ≥ 0');
+    } else {
+      df ??= documentFrequencies();
+      w = Math.log((docs + 1) / ((df.get(t) ?? 0) + 1)) + 1;
+    }
+    weightOf.set(t, w);
+    return w;
+  };
+  const profile = new Map<string, number>();
+  user.rated.forEach((r, i) => {
+    if (!r.features) return;
+    const w = (signals.recency[i] as number) * (1 + gamma * (signals.signal[i] as number));
+    if (w === 0) return;
+    const tokens = distinct(r.features);
+    let norm = 0;
+    for (const t of tokens) norm += idf(t) ** 2;
+    if (!(norm > 0)) return;
+    const scale = w / Math.sqrt(norm);
+    for (const t of tokens) {
+      const x = idf(t);
+      if (x !== 0) profile.set(t, (profile.get(t) ?? 0) + scale * x);
+    }
+  });
+  let norm = 0;
+  for (const x of profile.values()) norm += x * x;
+  if (!(norm > 0)) return;
+  const inv = 1 / Math.sqrt(norm);
+  for (let i = 0; i < candidates.length; i++) {
+    const features = (candidates[i] as RankCandidate).features;
+    if (!features) continue;
+    let dot = 0;
+    let sq = 0;
+    for (const t of distinct(features)) {
+      const x = idf(t);
+      sq += x * x;
+      dot += x * (profile.get(t) ?? 0);
+    }
+    out[i] = sq > 0 ? (dot * inv) / Math.sqrt(sq) : 0;
+  }
+}
+
+/** The tokens without repeats (a repeated token counts once); short lists are checked in place, without a Set. */
+function distinct(tokens: readonly string[]): readonly string[] {
+  if (tokens.length > 16) return [...new Set(tokens)];
+  for (let i = 1; i < tokens.length; i++) if (tokens.lastIndexOf(tokens[i] as string, i - 1) >= 0) return [...new Set(tokens)];
+  return tokens;
 }
 
 function preferenceAffinity(candidates: readonly RankCandidate[], user: RankUser, out: Float64Array): void {
@@ -647,6 +827,10 @@ function describe(i: number, candidates: readonly RankCandidate[], user: RankUse
       }
       break;
     }
+    case 'features':
+      item.reasonKind = 'content';
+      item.reason = 'shares the genres and themes you like';
+      break;
     case 'foldIn':
       item.reasonKind = 'fold-in';
       item.reason = 'matches your taste profile';

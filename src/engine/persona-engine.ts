@@ -106,6 +106,8 @@ export interface RankInput {
   factor?: readonly number[] | Float32Array;
   /** Global popularity: a share in 0..1 or raw counts. */
   popularity?: number;
+  /** Categorical features (genres, tags, a release decade…) for the sparse TF-IDF channel; the user's rated items listed here get theirs too. */
+  features?: readonly string[];
   metadata?: Readonly<Record<string, unknown>>;
 }
 /** The setting that lists the sources the user opted out of. */
@@ -227,14 +229,17 @@ export class PersonaEngine {
         ...(vector ? { vector } : {}),
         ...(item.factor ? { factor: item.factor } : {}),
         ...(item.popularity === undefined ? {} : { popularity: item.popularity }),
+        ...(item.features ? { features: item.features } : {}),
         ...(item.metadata ? { metadata: item.metadata } : {}),
       };
     });
     // Host item factors, by item id, so the user's own rated items fold in against them.
     const factors = new Map(items.filter((item) => item.factor).map((item) => [item.id, item.factor as ArrayLike<number>]));
+    const features = new Map(items.filter((item) => item.features).map((item) => [item.id, item.features as readonly string[]]));
     const rated: RatedItem[] = history.map((event, i) => {
       const vector = vectorAt(items.length + i);
       const factor = event.itemId ? factors.get(event.itemId) : undefined;
+      const tokens = event.itemId ? features.get(event.itemId) : undefined;
       return {
         id: event.itemId ?? event.id,
         ts: event.ts,
@@ -242,6 +247,7 @@ export class PersonaEngine {
         ...(event.kind === 'rating' && event.rating !== undefined ? { rating: event.rating } : {}),
         ...(vector ? { vector } : {}),
         ...(factor ? { factor } : {}),
+        ...(tokens ? { features: tokens } : {}),
       };
     });
     const { personaPrior, personaLabel, ...rankOptions } = options;

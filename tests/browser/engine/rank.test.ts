@@ -23,5 +23,5 @@ test("after rating films, the visitor's ranking puts films like the ones they lo
   ]);
   expect(ranked.map((item) => item.id)).toEqual(['scifi', 'cooking', 'romance']);
   expect(ranked[0]?.reason).toMatch(/The Matrix|Alien/);
-  for (const item of ranked) expect(Object.keys(item.parts).sort()).toEqual(['content', 'foldIn', 'persona', 'popularity', 'preference']);
+  for (const item of ranked) expect(Object.keys(item.parts).sort()).toEqual(['content', 'features', 'foldIn', 'persona', 'popularity', 'preference']);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { InvalidInputError } from '../../../src/core/errors';
-import { MAX_FOLD_IN_DIMENSION, foldInUserFactor, itemGram, solveSymmetricPositiveDefinite, type FoldInObservation } from '../../../src/core/fold-in';
+import { MAX_FOLD_IN_DIMENSION, foldInUserFactor, foldInUserFactorBpr, itemGram, solveSymmetricPositiveDefinite, type FoldInObservation } from '../../../src/core/fold-in';
 import { seededRandom } from '../../support/seeded-random';
 
 // The project's seeded generator, so the synthetic data is the same on every run.
@@ -131,5 +131,44 @@ describe('solveSymmetricPositiveDefinite', () => {
 
   test('rejects a matrix that is not positive definite', () => {
     expect(() => solveSymmetricPositiveDefinite(Float64Array.of(1, 2, 2, 1), [1, 1], 2)).toThrow(InvalidInputError);
+  });
+});
+
+describe('foldInUserFactorBpr (pairwise SGD against fixed item factors)', () => {
+  // Items whose factor points along a known user factor are the user's; the rest are not. BPR should recover a factor
+  // whose direction matches the known one, and rank unseen items of the same kind above the others.
+  function world(seed: number, d: number) {
+    const rand = random(seed);
+    const u = Float64Array.from({ length: d }, () => gaussian(rand));
+    const items = Array.from({ length: 600 }, () => randomVector(rand, d));
+    const liked = items.filter((v) => dot(u, v) > 1);
+    const others = items.filter((v) => dot(u, v) <= 1);
+    return { u, liked, others };
+  }
+
+  test('recovers the direction of a known user factor', () => {
+    const { u, liked, others } = world(11, 8);
+    const positives = liked.slice(0, 60).map((itemFactor) => ({ itemFactor }));
+    const solved = foldInUserFactorBpr(positives, others.slice(0, 200), { epochs: 200, seed: 3 });
+    expect(dot(solved, u) / (norm(solved) * norm(u))).toBeGreaterThan(0.9);
+    // Held-out items of the user's kind score above held-out others.
+    const mean = (vs: Float32Array[]) => vs.reduce((s, v) => s + dot(solved, v), 0) / vs.length;
+    expect(mean(liked.slice(60))).toBeGreaterThan(mean(others.slice(200)));
+  });
+
+  test('is deterministic for a seed, and returns zeros without positives or negatives', () => {
+    const { liked, others } = world(12, 4);
+    const positives = liked.slice(0, 10).map((itemFactor) => ({ itemFactor }));
+    expect(foldInUserFactorBpr(positives, others, { seed: 5 })).toEqual(foldInUserFactorBpr(positives, others, { seed: 5 }));
+    expect([...foldInUserFactorBpr(positives, [])]).toEqual([0, 0, 0, 0]);
+    expect(foldInUserFactorBpr([], others)).toHaveLength(0);
+  });
+
+  test('rejects bad input', () => {
+    const v = Float32Array.from([1, 0]);
+    expect(() => foldInUserFactorBpr([{ itemFactor: v }], [Float32Array.from([1])])).toThrow(InvalidInputError);
+    expect(() => foldInUserFactorBpr([{ itemFactor: v, weight: -1 }], [v])).toThrow(InvalidInputError);
+    expect(() => foldInUserFactorBpr([{ itemFactor: v }], [v], { epochs: 1.5 })).toThrow(InvalidInputError);
+    expect(() => foldInUserFactorBpr([{ itemFactor: v }], [v], { learningRate: 0 })).toThrow(InvalidInputError);
   });
 });

@@ -20,7 +20,7 @@ function topic(k: number, tilt = 0, toward = (k + 1) % D): Float32Array {
 // The project's seeded generator, so the synthetic data is the same on every run.
 const random = seededRandom;
 
-const only = (component: keyof BlendWeights): Partial<BlendWeights> => ({ content: 0, foldIn: 0, preference: 0, popularity: 0, persona: 0, [component]: 1 });
+const only = (component: keyof BlendWeights): Partial<BlendWeights> => ({ content: 0, features: 0, foldIn: 0, preference: 0, popularity: 0, persona: 0, [component]: 1 });
 const ids = (items: readonly { id: string }[]) => items.map((i) => i.id);
 const rated = (id: string, vector: Float32Array, rating: number | undefined, ageDays = 1, title?: string): RatedItem => ({
   id,
@@ -306,5 +306,115 @@ describe('determinism and errors', () => {
     ]);
     expect(u[0]).toBeGreaterThan(0);
     expect(u[1]).toBeLessThan(0);
+  });
+});
+
+describe('sparse feature channel (TF-IDF over genres, tags, decade)', () => {
+  const item = (id: string, features: string[], rating?: number, ageDays = 1): RatedItem => ({ id, features, ts: NOW - ageDays * DAY, ...(rating === undefined ? {} : { rating }) });
+
+  test('ranks by overlap with the features of what the user rated, rare tokens counting more', () => {
+    const user: RankUser = { rated: [item('h1', ['g:Comedy', 't:heist'], 5), item('h2', ['g:Comedy', 't:heist'], 5), item('h3', ['g:Drama'], 4)], now: NOW };
+    const candidates: RankCandidate[] = [
+      { id: 'none', features: ['g:Horror'] },
+      { id: 'common', features: ['g:Comedy', 'g:Horror'] },
+      { id: 'rare', features: ['t:heist', 'g:Horror'] },
+      { id: 'both', features: ['g:Comedy', 't:heist'] },
+    ];
+    // 'g:Comedy' is held by most items, 't:heist' by few: with the catalogue IDF the rare token weighs more.
+    const idf = { 'g:Comedy': 1, 'g:Horror': 1, 'g:Drama': 1, 't:heist': 3 };
+    expect(ids(rankItems(candidates, user, { weights: only('features'), featureIdf: idf }))).toEqual(['both', 'rare', 'common', 'none']);
+    const top = rankItems(candidates, user, { weights: only('features'), featureIdf: idf })[0];
+    expect(top?.reasonKind).toBe('content');
+    expect(top?.parts.features).toBeGreaterThan(0);
+  });
+
+  test('ratings steer the profile (γ > 0); with γ = 0 every interaction pulls equally', () => {
+    const user: RankUser = { rated: [item('h1', ['g:A'], 5), item('h2', ['g:B'], 1), item('h3', ['g:B'], 1)], now: NOW };
+    const candidates: RankCandidate[] = [
+      { id: 'a', features: ['g:A'] },
+      { id: 'b', features: ['g:B'] },
+    ];
+    expect(ids(rankItems(candidates, user, { weights: only('features'), featureRatingWeight: 1 }))).toEqual(['a', 'b']);
+    expect(ids(rankItems(candidates, user, { weights: only('features'), featureRatingWeight: 0 }))).toEqual(['b', 'a']);
+  });
+
+  test('recency: with a short half-life the recent taste wins', () => {
+    const user: RankUser = { rated: [item('old1', ['g:A'], undefined, 1000), item('old2', ['g:A'], undefined, 1000), item('new', ['g:B'], undefined, 1)], now: NOW };
+    const candidates: RankCandidate[] = [
+      { id: 'a', features: ['g:A'] },
+      { id: 'b', features: ['g:B'] },
+    ];
+    expect(ids(rankItems(candidates, user, { weights: only('features'), halfLifeMs: Infinity }))).toEqual(['a', 'b']);
+    expect(ids(rankItems(candidates, user, { weights: only('features'), halfLifeMs: 30 * DAY }))).toEqual(['b', 'a']);
+  });
+
+  test('no features anywhere → the component is absent; malformed input is rejected', () => {
+    const user: RankUser = { rated: [rated('h', topic(0), 5)], now: NOW };
+    const scores = scoreCandidates([{ id: 'a', vector: topic(0) }, { id: 'b', vector: topic(1) }], user);
+    expect([...scores.parts.features]).toEqual([0, 0]);
+    const bad = [{ id: 'a', features: 'g:A' as unknown as string[] }];
+    expect(() => rankItems(bad, { rated: [item('h', ['g:A'], 5)], now: NOW })).toThrow(InvalidInputError);
+    expect(() => rankItems([{ id: 'a', features: ['g:A'] }], { rated: [item('h', ['g:A'], 5)], now: NOW }, { featureRatingWeight: -1 })).toThrow(InvalidInputError);
+    expect(() => rankItems([{ id: 'a', features: ['g:A'] }], { rated: [item('h', ['g:A'], 5)], now: NOW }, { featureIdf: { 'g:A': Number.NaN } })).toThrow(InvalidInputError);
+  });
+});
+
+describe('fold-in with item-item similarity in the host factor space', () => {
+  test('foldInNeighbourWeight = 1 ranks by cosine to the user\'s items\' factors; 0 keeps the plain fold-in', () => {
+    const f = (...xs: number[]) => Float32Array.from(xs);
+    const history: RatedItem[] = [
+      { id: 'h1', factor: f(1, 0, 0), rating: 5, ts: NOW - DAY },
+      { id: 'h2', factor: f(0.9, 0.1, 0), rating: 4, ts: NOW - DAY },
+    ];
+    const candidates: RankCandidate[] = [
+      { id: 'close-small', factor: f(0.2, 0, 0.01) },
+      { id: 'off-large', factor: f(3, 3, 3) },
+      { id: 'far', factor: f(0, 0, 1) },
+    ];
+    const user: RankUser = { rated: history, now: NOW };
+    // u·v favours the long vector; the cosine neighbour score favours the candidate pointing where the history does.
+    expect(ids(rankItems(candidates, user, { weights: only('foldIn') }))[0]).toBe('off-large');
+    expect(ids(rankItems(candidates, user, { weights: only('foldIn'), foldInNeighbourWeight: 1 }))).toEqual(['close-small', 'off-large', 'far']);
+    expect(() => rankItems(candidates, user, { foldInNeighbourWeight: 2 })).toThrow(InvalidInputError);
+  });
+});
+
+describe('BPR fold-in mode', () => {
+  test('ranks candidates along the factor the history points to, skipping the user\'s own items as negatives', () => {
+    const f = (...xs: number[]) => Float32Array.from(xs);
+    const history: RatedItem[] = [
+      { id: 'h1', factor: f(1, 0.1), rating: 5, ts: NOW - DAY },
+      { id: 'h2', factor: f(0.9, -0.1), rating: 4, ts: NOW - DAY },
+    ];
+    const negatives = [
+      { id: 'h1', factor: f(1, 0.1) },
+      { id: 'n1', factor: f(-1, 0) },
+      { id: 'n2', factor: f(0, 1) },
+      { id: 'n3', factor: f(0, -1) },
+    ];
+    const candidates: RankCandidate[] = [
+      { id: 'away', factor: f(-1, 0.2) },
+      { id: 'along', factor: f(1, 0) },
+      { id: 'side', factor: f(0.1, 1) },
+    ];
+    const ranked = rankItems(candidates, { rated: history, now: NOW }, { weights: only('foldIn'), foldInMode: 'bpr', foldInNegatives: negatives, foldInEpochs: 50 });
+    expect(ids(ranked)).toEqual(['along', 'side', 'away']);
+    // Without a negatives pool the candidates serve.
+    expect(ids(rankItems(candidates, { rated: history, now: NOW }, { weights: only('foldIn'), foldInMode: 'bpr', foldInEpochs: 50 }))[0]).toBe('along');
+  });
+});
+
+describe('recency by position (halfLifeItems)', () => {
+  test('the newest interactions lead even when all happened the same day', () => {
+    const item = (id: string, features: string[], minutesAgo: number): RatedItem => ({ id, features, ts: NOW - minutesAgo * 60_000 });
+    // Three old-taste items, then two new-taste ones, all within an hour.
+    const user: RankUser = { rated: [item('a1', ['g:A'], 50), item('a2', ['g:A'], 40), item('a3', ['g:A'], 30), item('b1', ['g:B'], 20), item('b2', ['g:B'], 10)], now: NOW };
+    const candidates: RankCandidate[] = [
+      { id: 'a', features: ['g:A'] },
+      { id: 'b', features: ['g:B'] },
+    ];
+    expect(ids(rankItems(candidates, user, { weights: only('features') }))).toEqual(['a', 'b']);
+    expect(ids(rankItems(candidates, user, { weights: only('features'), halfLifeItems: 1 }))).toEqual(['b', 'a']);
+    expect(() => rankItems(candidates, user, { halfLifeItems: 0 })).toThrow(InvalidInputError);
   });
 });
