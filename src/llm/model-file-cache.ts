@@ -35,7 +35,8 @@ export interface DownloadOptions {
   signal?: AbortSignal;
   onProgress?: (progress: DownloadProgress) => void;
   /**
-   * How many times a broken connection is resumed automatically, as long as each try brings new bytes (default 3).
+   * How many times a broken connection is resumed automatically, as long as the tries bring new bytes (default 3;
+   * two tries in a row without a new byte end it).
    * Cancelling, HTTP errors and a refused range are never retried.
    */
   retries?: number;
@@ -120,13 +121,17 @@ export class ModelFileCache {
     const name = await fileName(key);
     const cached = await this.get(key);
     if (cached) return cached;
+    // Tries in a row that brought no new byte: one is forgiven (a loaded browser can lose what was in flight when a
+    // connection drops), two mean the server is not getting anything through.
+    let stalled = 0;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.#attempt(name, key, url, signal, onProgress);
       } catch (error) {
         if (!(error instanceof BrokenConnection)) throw error;
         if (signal?.aborted) throw new ModelDownloadError(url, 'cancelled', { cause: error.cause });
-        if (attempt >= retries || !error.progressed) {
+        stalled = error.progressed ? 0 : stalled + 1;
+        if (attempt >= retries || stalled > 1) {
           const reason = `the connection broke after ${error.loaded} bytes (${error.message})`;
           throw new ModelDownloadError(url, reason, { cause: error.cause });
         }
