@@ -5,8 +5,8 @@
 // that many bytes of the body. Test-only: the app and its build never see this.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import type { Connect, Plugin } from 'vite';
 
 export const TEST_MODELS_PATH = '/test-models/';
@@ -49,21 +49,28 @@ export const NEEDS_TEST_MODELS = [
   'tests/e2e/xss.test.ts',
 ];
 
-/** Passes bytes through at `rate` bytes/s at most and errors after `cut` bytes. */
-function badNetwork(rate: number | undefined, cut: number | undefined): Transform {
+/**
+ * Sends the file's bytes at `rate` bytes/s at most and, with `cut`, stops after that many: the bytes before the cut
+ * are flushed to the socket first and the socket then closed cleanly (FIN), so the client always receives them and
+ * sees a body shorter than its Content-Length. (Erroring a stream pipeline instead destroys the response with its
+ * unflushed bytes: on a loaded machine the client then gets nothing at all, which is a different fault.)
+ */
+async function sendBadly(res: ServerResponse, file: string, range: { start: number; end: number }, rate?: number, cut?: number): Promise<void> {
   let sent = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      const room = cut === undefined ? chunk.length : Math.max(0, cut - sent);
-      const piece = chunk.subarray(0, room);
-      sent += piece.length;
-      const delay = rate ? (piece.length / rate) * 1_000 : 0;
-      setTimeout(() => {
-        if (cut !== undefined && sent >= cut) callback(new Error('connection cut by the test server'), piece);
-        else callback(null, piece);
-      }, delay);
-    },
-  });
+  for await (const chunk of createReadStream(file, range) as AsyncIterable<Buffer>) {
+    if (res.destroyed) return;
+    const piece = cut === undefined ? chunk : chunk.subarray(0, Math.max(0, cut - sent));
+    if (rate) await new Promise((resolve) => setTimeout(resolve, (piece.length / rate) * 1_000));
+    sent += piece.length;
+    const flushed = new Promise<void>((resolve) => res.write(piece, () => resolve()));
+    if (cut !== undefined && sent >= cut) {
+      await flushed;
+      res.socket?.end();
+      return;
+    }
+    if (res.writableNeedDrain) await once(res, 'drain');
+  }
+  res.end();
 }
 
 function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
@@ -125,8 +132,8 @@ function testModelMiddleware(dir: string): Connect.NextHandleFunction {
     const rate = Number(url.searchParams.get('rate')) || undefined;
     const cutParam = url.searchParams.get('cut');
     const cut = cutParam === null ? undefined : Number(cutParam);
-    pipeline(createReadStream(file, { start, end }), badNetwork(rate, cut), res).catch(() => {
-      // A cut (on purpose) or a client that went away: end the socket so the client sees a broken body.
+    sendBadly(res, file, { start, end }, rate, cut).catch(() => {
+      // A client that went away or a read error: end the socket so the client sees a broken body.
       res.destroy();
     });
   };
