@@ -77,9 +77,13 @@ export type { RetrieveOptions } from './core/hybrid-retriever';
 export { createPersona, Persona, type PersonaOptions, type PersonaStatus } from './persona';
 export type { EngineOpenOptions, HostStatus } from './engine/engine-host';
 /** chat() retrieves from the user's history, composes a personalized prompt and answers with provenance. */
-export { PersonaEngine, type Answer, type ChatOptions, type EngineStatus, type PersonaEngineOptions, type RankInput } from './engine/persona-engine';
+export { PersonaEngine, type Answer, type ChatOptions, type EngineStatus, type LlmRerankOptions, type PersonaEngineOptions, type RankInput, type RankPriors } from './engine/persona-engine';
+/** A ranked item; with `llmRerank`, the top few carry what the model did. */
+export type { RerankedItem } from './engine/llm-reranker';
 /** On-device ranking for host sites, its fold-in, and what each ranked item carries. */
 export { rankItems, type RankedItem, type RankOptions } from './core/ranking';
+/** Host personas for ranking, matched to the user on the device. */
+export { matchRankPersona, type PersonaMatch, type RankPersona } from './core/rank-persona';
 export { foldInUserFactor } from './core/fold-in';
 /** The prompt composer on its own, and the stated token estimate it uses without a tokenizer. */
 export { composePrompt, DEFAULT_INSTRUCTIONS, escapeUserData, type ComposeBudget, type ComposedPrompt, type ComposeInput, type ComposerEvidence, type ProvenanceItem } from './core/prompt-composer';

@@ -100,7 +100,10 @@ export class Persona {
    * The Matrix highly"). Nothing about the user leaves: only the order and the reasons come back to the page.
    */
   rank(items: readonly RankInput[], options: Parameters<PersonaEngine['rank']>[1] = {}) {
-    return this.#call(this.host.rank([...items], options));
+    const { llmRerank, ...rest } = options;
+    if (!llmRerank) return this.#call(this.host.rank('', [...items], rest));
+    const { signal, ...rerank } = llmRerank;
+    return remoteJob(signal, (jobId) => this.host.cancel(jobId), (jobId) => this.#call(this.host.rank(jobId, [...items], { ...rest, llmRerank: rerank })));
   }
 
   /** What the user said about an answer: 'up', 'down', 'edit' (with the edited text), 'regenerate', 'copy'. */

@@ -15,6 +15,7 @@ import { InvalidInputError } from './errors';
 import { foldInUserFactor, foldInUserFactorBpr, type FoldInObservation } from './fold-in';
 import { recencyWeight } from './fusion';
 import { shrinkage } from './granularity';
+import { withMatchedPersona, type RankPersona } from './rank-persona';
 import type { PreferenceInput } from './preference-model';
 
 export interface RankCandidate {
@@ -56,6 +57,8 @@ export interface RankUser {
   personaPrior?: Readonly<Record<string, number>> | ((candidate: RankCandidate) => number | undefined);
   /** The persona's name in reasons ("people like you (home cook) enjoy it"). */
   personaLabel?: string;
+  /** Host personas: without a `personaPrior`, the user is matched to the nearest on the device (rank-persona.ts). */
+  personas?: readonly RankPersona[];
   /** The on-device preference model (PreferenceModel fits): its probability enters as 2p − 1. */
   preference?: { score(input: PreferenceInput): number };
 }
@@ -243,7 +246,8 @@ export function scoreCandidates(candidates: readonly RankCandidate[], user: Rank
 }
 
 /** Ranks candidates for the user: best first, each with its parts and reason. Deterministic (ties by id). */
-export function rankItems(candidates: readonly RankCandidate[], user: RankUser, options: RankOptions = {}): RankedItem[] {
+export function rankItems(candidates: readonly RankCandidate[], rankUser: RankUser, options: RankOptions = {}): RankedItem[] {
+  const user = withMatchedPersona(rankUser, rankUser.personas);
   const n = candidates.length;
   const limit = Math.min(n, Math.max(0, Math.floor(options.limit ?? n)));
   const scores = scoreCandidates(candidates, user, options);
@@ -270,10 +274,10 @@ export function rankItems(candidates: readonly RankCandidate[], user: RankUser, 
 export function scoreForBench(
   history: readonly RatedItem[],
   candidates: readonly RankCandidate[],
-  options: RankOptions & { now?: number; personaPrior?: RankUser['personaPrior'] } = {},
+  options: RankOptions & { now?: number; personaPrior?: RankUser['personaPrior']; personas?: RankUser['personas'] } = {},
 ): Float64Array {
   const now = options.now ?? history.reduce((max, h) => Math.max(max, h.ts), 0);
-  const user: RankUser = { rated: history, now, ...(options.personaPrior ? { personaPrior: options.personaPrior } : {}) };
+  const user = withMatchedPersona<RankUser>({ rated: history, now, ...(options.personaPrior ? { personaPrior: options.personaPrior } : {}) }, options.personas);
   return scoreCandidates(candidates, user, options).score;
 }
 

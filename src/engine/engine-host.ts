@@ -27,7 +27,7 @@ import type { MemoryPatch, MemoryQuery } from '../store/memories';
 import type { CloseReason } from '../store/connection';
 import { PersonaStore } from '../store/persona-store';
 import { HistoryIntelligence, type IntelligenceStatus } from './history-intelligence';
-import { PersonaEngine, type ChatOptions, type EngineStatus, type PersonaEngineOptions, type RankInput } from './persona-engine';
+import { PersonaEngine, type ChatOptions, type EngineStatus, type PersonaEngineOptions, type LlmRerankOptions, type RankInput } from './persona-engine';
 import { holdLifeline } from '../platform/worker-lifeline';
 
 export interface EngineOpenOptions {
@@ -52,6 +52,8 @@ export interface HostStatus extends EngineStatus {
 }
 
 export type HostChatOptions = Omit<ChatOptions, 'onToken' | 'signal'>;
+/** rank()'s options as they cross to the worker: the re-ranking's signal becomes the job id. */
+export type HostRankOptions = Omit<NonNullable<Parameters<PersonaEngine['rank']>[1]>, 'llmRerank'> & { llmRerank?: Omit<LlmRerankOptions, 'signal'> };
 
 export class EngineHost {
   #store: PersonaStore | undefined;
@@ -245,8 +247,12 @@ export class EngineHost {
     return (await this.#models()).storage();
   }
 
-  rank(items: RankInput[], options: Parameters<PersonaEngine['rank']>[1] = {}) {
-    return this.#require().rank(items, options);
+  /** With `llmRerank`, the model's part can be cancelled by `jobId` (an AbortSignal cannot cross to the worker). */
+  rank(jobId: string, items: RankInput[], options: HostRankOptions = {}) {
+    const engine = this.#require();
+    const { llmRerank, ...rest } = options;
+    if (!llmRerank) return engine.rank(items, rest);
+    return this.#jobs.run(jobId, (signal) => engine.rank(items, { ...rest, llmRerank: { ...llmRerank, signal } }));
   }
 
   updateInsights() {

@@ -12,7 +12,10 @@ import { estimateTokens } from '../core/token-estimate';
 import type { ChatBackend, ChatResult } from '../llm/chat-backend';
 import { DEFAULT_CONTEXT_SIZE } from '../llm/model-spec';
 import type { CascadeResult } from '../store/cascade';
-import { rankItems, type RankCandidate, type RankedItem, type RankOptions, type RatedItem } from '../core/ranking';
+import { rankItems, type RankCandidate, type RankOptions, type RatedItem } from '../core/ranking';
+import type { RankPersona } from '../core/rank-persona';
+import { checkRerankCount } from '../core/llm-rerank';
+import { rerankTop, type RerankedItem } from './llm-reranker';
 import type { PersonaStore } from '../store/persona-store';
 import type { HistoryRetrieval, RetrievalResult } from './history-retrieval';
 import { MemoryExtractor, type ExtractionReport, type MemoryExtractorOptions } from './memory-extractor';
@@ -110,6 +113,24 @@ export interface RankInput {
   features?: readonly string[];
   metadata?: Readonly<Record<string, unknown>>;
 }
+/** The persona prior a host may send with a list: its own pick of the user's persona, or personas to match on the device. */
+export interface RankPriors {
+  /** Score per item id of a persona the host chose. */
+  personaPrior?: Readonly<Record<string, number>>;
+  personaLabel?: string;
+  /** Personas to match the user against on the device (rank-persona.ts); the host never learns which one matched. */
+  personas?: readonly RankPersona[];
+}
+
+/** Optional re-ranking of the top few by the loaded model (off unless asked for; needs a model). */
+export interface LlmRerankOptions {
+  /** How many of the top items the model re-orders: 2 to 10, default 5. */
+  top?: number;
+  signal?: AbortSignal;
+}
+/** Liked history items the re-ranking prompt names. */
+const RERANK_LIKED = 5;
+
 /** The setting that lists the sources the user opted out of. */
 const BLOCKED_SOURCES = 'sources.blocked';
 const DEFAULT_EVIDENCE = 12;
@@ -213,7 +234,7 @@ export class PersonaEngine {
    * (weighted by rating and recency), a fold-in of their factor against host item factors, the popularity prior
    * and the persona prior, mixed with cold-start shrinkage; each item comes back with its score parts and a reason.
    */
-  async rank(items: readonly RankInput[], options: RankOptions & { personaPrior?: Readonly<Record<string, number>>; personaLabel?: string } = {}): Promise<RankedItem[]> {
+  async rank(items: readonly RankInput[], options: RankOptions & RankPriors & { llmRerank?: LlmRerankOptions } = {}): Promise<RerankedItem[]> {
     const page = await this.store.events.list({ limit: RANK_HISTORY });
     const history = page.events.filter((event) => RANK_SIGNALS.has(event.kind) && event.role !== 'assistant');
     const embedder = this.#embedder;
@@ -250,8 +271,28 @@ export class PersonaEngine {
         ...(tokens ? { features: tokens } : {}),
       };
     });
-    const { personaPrior, personaLabel, ...rankOptions } = options;
-    return rankItems(candidates, { rated, now: this.#clock(), ...(personaPrior ? { personaPrior } : {}), ...(personaLabel ? { personaLabel } : {}) }, rankOptions);
+    const { personaPrior, personaLabel, personas, llmRerank, ...rankOptions } = options;
+    const count = llmRerank ? checkRerankCount(llmRerank.top) : 0;
+    const backend = this.#backend;
+    if (llmRerank && !backend?.model) throw new ModelNotLoadedError(backend?.kind ?? 'no');
+    const user = { rated, now: this.#clock(), ...(personaPrior ? { personaPrior } : {}), ...(personaLabel ? { personaLabel } : {}), ...(personas ? { personas } : {}) };
+    const ranked = rankItems(candidates, user, rankOptions);
+    if (!llmRerank || !backend) return ranked;
+    const profile = await this.store.profile.get();
+    const liked = rated.filter((item) => item.rating === undefined || item.rating >= 4).slice(0, RERANK_LIKED);
+    return rerankTop({
+      backend,
+      contextTokens: this.#contextTokens,
+      ranked,
+      texts: new Map(items.flatMap((item) => (item.text ? [[item.id, item.text] as const] : []))),
+      context: {
+        preferences: Object.entries(profile.preferences).map(([key, preference]) => ({ key, value: preference.value })),
+        ...(profile.summary ? { summary: profile.summary.text } : {}),
+        liked: liked.map((item) => item.title ?? item.id),
+      },
+      count,
+      ...(llmRerank.signal ? { signal: llmRerank.signal } : {}),
+    });
   }
 
   /** Interests (clustered from the history's embeddings) and style traits, stored in the profile's traits. */

@@ -42,6 +42,7 @@ export const NEEDS_TEST_MODELS = [
   'tests/browser/llm/shared-chat-backend.test.ts',
   'tests/browser/engine/persona-engine.test.ts',
   'tests/browser/engine/create-persona.test.ts',
+  'tests/browser/engine/rank-rerank.test.ts',
   'tests/e2e/chat.test.ts',
   'tests/e2e/profile.test.ts',
   'tests/e2e/model-download-faults.test.ts',
@@ -62,7 +63,11 @@ async function sendBadly(res: ServerResponse, file: string, range: { start: numb
     const piece = cut === undefined ? chunk : chunk.subarray(0, Math.max(0, cut - sent));
     if (rate) await new Promise((resolve) => setTimeout(resolve, (piece.length / rate) * 1_000));
     sent += piece.length;
-    const flushed = new Promise<void>((resolve) => res.write(piece, () => resolve()));
+    const flushed = new Promise<void>((resolve) => {
+      res.write(piece, () => {
+        resolve();
+      });
+    });
     if (cut !== undefined && sent >= cut) {
       await flushed;
       res.socket?.end();
