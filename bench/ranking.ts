@@ -225,13 +225,14 @@ const meets = (r: Row, ref: readonly number[]): boolean =>
 const pad = (s: string, n: number): string => s.padEnd(n);
 const f = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(3));
 console.log(`\nMovieLens ranking (${values.data}), seed ${seed}, ${split.test.cases.length} users, HR/NDCG@10`);
-console.log(`${pad('method', 22)}${pad('HR n100', 10)}${pad('NDCG n100', 11)}${pad('NDCG n19', 10)}${pad('HR n19', 9)}${pad('rank1000 ms', 13)}reference n100`);
+const nameWidth = Math.max(22, ...[...rows].map(([name]) => name.length + 2));
+console.log(`${pad('method', nameWidth)}${pad('HR n100', 10)}${pad('NDCG n100', 11)}${pad('NDCG n19', 10)}${pad('HR n19', 9)}${pad('rank1000 ms', 13)}reference n100`);
 for (const [name, r] of rows) {
   // The reference figures were measured on ml-latest-small; on another --data folder they mean nothing.
   const ref = onReferenceData ? (reference as Record<string, readonly number[] | undefined>)[name] : undefined;
   const refText = ref ? `${f(ref[0])} / ${f(ref[1])} ${meets(r, ref) ? 'met' : 'NOT met'}` : '';
   console.log(
-    `${pad(name, 22)}${pad(f(r.hr10_n100), 10)}${pad(f(r.ndcg10_n100), 11)}${pad(f(r.ndcg10_n19), 10)}${pad(f(r.hr10_n19), 9)}` +
+    `${pad(name, nameWidth)}${pad(f(r.hr10_n100), 10)}${pad(f(r.ndcg10_n100), 11)}${pad(f(r.ndcg10_n19), 10)}${pad(f(r.hr10_n19), 9)}` +
       `${pad(r.rank_1000_ms_p50 === undefined ? '—' : r.rank_1000_ms_p50.toFixed(3), 13)}${refText}`,
   );
 }

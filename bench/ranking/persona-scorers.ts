@@ -21,6 +21,7 @@ import { BUNDLED_EMBEDDER } from '../../src/embed/embedder-config';
 import { TransformersEmbedder } from '../../src/embed/transformers-embedder';
 import { seededRandom } from '../../tests/support/seeded-random.ts';
 import { BprModel, itemCounts } from './baselines.ts';
+import { genreToken, hostPersonas, type HostPersonas } from './host-personas.ts';
 import type { Dataset } from './data.ts';
 import type { RankingScorer } from './evaluate.ts';
 import type { Fold, Split, UserHistory } from './split.ts';
@@ -159,7 +160,7 @@ let itemFeatures: ItemFeatures | undefined;
 function catalogueFeatures(dataset: Dataset): ItemFeatures {
   if (itemFeatures) return itemFeatures;
   const tokens = dataset.items.map((item) => {
-    const out = item.genres.map((g) => `g:${g}`);
+    const out = item.genres.map(genreToken);
     for (const t of item.tags) out.push(`t:${t.trim().toLowerCase()}`);
     const year = /\((\d{4})\)\s*$/.exec(item.title.trim())?.[1];
     if (year) out.push(`d:${year.slice(0, 3)}0s`, `y:${Math.floor(Number(year) / 5) * 5}`);
@@ -179,9 +180,13 @@ interface Setup {
   features: ItemFeatures;
   popularity?: Float64Array;
   factors?: HostFactors;
+  personas?: HostPersonas;
 }
 
-function scorer(setup: Setup, options: RankOptions): RankingScorer {
+/** A variant's tunable settings: the ranker's options, and how many personas the host clusters its users into. */
+type VariantOptions = RankOptions & { personaCount?: number };
+
+function scorer(setup: Setup, { personaCount: _count, ...options }: VariantOptions): RankingScorer {
   const { dim, vectors } = setup.vectors;
   const vectorOf = (item: number) => vectors.subarray(item * dim, (item + 1) * dim);
   return (history, candidates) => {
@@ -201,7 +206,8 @@ function scorer(setup: Setup, options: RankOptions): RankingScorer {
       ...(setup.popularity ? { popularity: setup.popularity[item] } : {}),
       ...(factorOf ? { factor: factorOf(item) } : {}),
     }));
-    const withIdf = { ...options, featureIdf: setup.features.idf };
+    const personas = setup.personas?.personasFor(history.user);
+    const withIdf = { ...options, featureIdf: setup.features.idf, ...(personas ? { personas } : {}) };
     if (!setup.factors) return scoreForBench(rated, list, withIdf);
     const host = setup.factors;
     return scoreForBench(rated, list, {
@@ -223,36 +229,60 @@ function foldNdcg(fold: Fold, score: RankingScorer): number {
 }
 
 /** A variant: its fixed weights and the grid its remaining options are tuned over on the validation fold. */
-function variant(name: `persona_${string}`, uses: { popularity: boolean; factors: boolean }, weights: RankOptions['weights'], grid: readonly RankOptions[]): PersonaScorerEntry {
-  let chosen: RankOptions | undefined;
-  let tuning: { options: RankOptions; ndcg10: number }[] = [];
+function variant(
+  name: `persona_${string}`,
+  uses: { popularity: boolean; factors: boolean; personas?: boolean },
+  weights: RankOptions['weights'],
+  grid: readonly VariantOptions[],
+): PersonaScorerEntry {
+  let chosen: VariantOptions | undefined;
+  let tuning: { options: VariantOptions; ndcg10: number }[] = [];
   return {
     name,
     async build(context) {
-      const setup: Setup = {
+      const base: Setup = {
         vectors: await embedCatalogue(context.dataset, context.cacheDir),
         features: catalogueFeatures(context.dataset),
         ...(uses.popularity ? { popularity: itemCounts(context.fold, context.dataset.items.length) } : {}),
         ...(uses.factors ? { factors: await hostFactors(context) } : {}),
       };
+      const personasByCount = new Map<number, HostPersonas>();
+      const setupFor = (options: VariantOptions): Setup => {
+        if (!uses.personas) return base;
+        const count = options.personaCount ?? DEFAULT_PERSONAS;
+        const personas = personasByCount.get(count) ?? hostPersonas(context.dataset, context.fold, count, context.seed);
+        personasByCount.set(count, personas);
+        return { ...base, personas };
+      };
+      const build = (options: VariantOptions) => scorer(setupFor(options), { ...options, weights: { ...weights, ...options.weights } });
       if (context.fold.name === 'validation') {
-        tuning = grid.map((options) => ({ options, ndcg10: foldNdcg(context.fold, scorer(setup, { ...options, weights: { ...weights, ...options.weights } })) }));
+        tuning = grid.map((options) => ({ options, ndcg10: foldNdcg(context.fold, build(options)) }));
         chosen = [...tuning].sort((a, b) => b.ndcg10 - a.ndcg10)[0]?.options;
       }
-      const options = chosen ?? grid[0] ?? {};
-      return scorer(setup, { ...options, weights: { ...weights, ...options.weights } });
+      return build(chosen ?? grid[0] ?? {});
     },
     hyperparameters: () => ({ weights, chosen, tuning: tuning.map((t) => ({ ...t.options, ndcg10_validation: Number(t.ndcg10.toFixed(4)) })) }),
   };
 }
 
 const DAY = 86_400_000;
+const DEFAULT_PERSONAS = 8;
 const RECENCY = [{ halfLifeMs: 90 * DAY }, { halfLifeMs: 365 * DAY }, { halfLifeMs: Infinity }] as const;
 
 /** Recency by time (days) or by position (the k-th newest interaction weighs 0.5^(k / h)). */
 const RECENCY_TIME_OR_POSITION = [...RECENCY.map((r) => ({ ...r, halfLifeItems: Infinity })), { halfLifeMs: Infinity, halfLifeItems: 5 }, { halfLifeMs: Infinity, halfLifeItems: 10 }];
 
-/** Registered Persona scorers. */
+/** The fold-in variants' fixed weights and grid (the full blend tunes the persona prior's weight on top of it). */
+const FOLD_IN_WEIGHTS = { content: 1, features: 0.5, foldIn: 32, preference: 0, popularity: 1, persona: 0 };
+const FOLD_IN_GRID: readonly VariantOptions[] = [5, 10].flatMap((halfLifeItems) =>
+  [32, 64].flatMap((foldIn) =>
+    [0.5, 0.65].flatMap((foldInNeighbourWeight) =>
+      [40, 80].map((foldInAlpha) => ({ shrinkageK: 5, foldInAlpha, foldInLambda: 1, foldInNeighbourWeight, featureRatingWeight: 0, halfLifeMs: Infinity, halfLifeItems, weights: { foldIn } })),
+    ),
+  ),
+);
+
+/** Registered Persona scorers: content alone, + popularity, + the persona prior, + host item factors, all of it. */
 export const personaScorers: readonly PersonaScorerEntry[] = [
   variant(
     'persona_content',
@@ -269,15 +299,20 @@ export const personaScorers: readonly PersonaScorerEntry[] = [
     ),
   ),
   variant(
+    'persona_content_pop_persona',
+    { popularity: true, factors: false, personas: true },
+    { content: 1, features: 1, foldIn: 0, preference: 0, popularity: 1, persona: 1 },
+    [200, 320].flatMap((shrinkageK) =>
+      [0.5, 1, 2].flatMap((persona) => [8, 16].map((personaCount) => ({ personaCount, shrinkageK, halfLifeMs: Infinity, halfLifeItems: 3, featureRatingWeight: 0, weights: { content: 0.25, persona } }))),
+    ),
+  ),
+  variant('persona_content_pop_foldin', { popularity: true, factors: true }, FOLD_IN_WEIGHTS, FOLD_IN_GRID),
+  variant(
     'persona_full',
-    { popularity: true, factors: true },
-    { content: 1, features: 0.5, foldIn: 32, preference: 0, popularity: 1, persona: 0 },
-    [5, 10].flatMap((halfLifeItems) =>
-      [32, 64].flatMap((foldIn) =>
-        [0.5, 0.65].flatMap((foldInNeighbourWeight) =>
-          [40, 80].map((foldInAlpha) => ({ shrinkageK: 5, foldInAlpha, foldInLambda: 1, foldInNeighbourWeight, featureRatingWeight: 0, halfLifeMs: Infinity, halfLifeItems, weights: { foldIn } })),
-        ),
-      ),
+    { popularity: true, factors: true, personas: true },
+    { ...FOLD_IN_WEIGHTS, persona: 1 },
+    FOLD_IN_GRID.filter((options) => options.foldInNeighbourWeight === 0.65).flatMap((options) =>
+      [0, 0.5, 1].map((persona) => ({ ...options, personaCount: DEFAULT_PERSONAS, weights: { ...options.weights, persona } })),
     ),
   ),
 ];
