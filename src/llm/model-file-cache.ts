@@ -4,6 +4,7 @@
 // app server sends for a missing file) is never stored, so a bad download cannot poison a later load.
 import { ModelDownloadError } from '../core/errors';
 import { checkModelHost } from './model-hosts';
+import { drainInto } from '../platform/eager-drain';
 
 export interface DownloadProgress {
   url: string;
@@ -35,9 +36,10 @@ export interface DownloadOptions {
   signal?: AbortSignal;
   onProgress?: (progress: DownloadProgress) => void;
   /**
-   * How many times a broken connection is resumed automatically, as long as the tries bring new bytes (default 3;
-   * two tries in a row without a new byte end it).
-   * Cancelling, HTTP errors and a refused range are never retried.
+   * How many times a broken connection is resumed automatically (default 3), each try from the bytes on the device.
+   * A try may bring nothing new: Chromium drops what is still in a response's pipe when the connection breaks, so
+   * on a busy device a short-lived connection can deliver none of its bytes to the page. Such tries count like any
+   * other. Cancelling, HTTP errors and a refused range are never retried.
    */
   retries?: number;
 }
@@ -46,7 +48,6 @@ export interface DownloadOptions {
 class BrokenConnection extends Error {
   constructor(
     readonly loaded: number,
-    readonly progressed: boolean,
     cause: unknown,
   ) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
@@ -121,17 +122,13 @@ export class ModelFileCache {
     const name = await fileName(key);
     const cached = await this.get(key);
     if (cached) return cached;
-    // Tries in a row that brought no new byte: one is forgiven (a loaded browser can lose what was in flight when a
-    // connection drops), two mean the server is not getting anything through.
-    let stalled = 0;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.#attempt(name, key, url, signal, onProgress);
       } catch (error) {
         if (!(error instanceof BrokenConnection)) throw error;
         if (signal?.aborted) throw new ModelDownloadError(url, 'cancelled', { cause: error.cause });
-        stalled = error.progressed ? 0 : stalled + 1;
-        if (attempt >= retries || stalled > 1) {
+        if (attempt >= retries) {
           const reason = `the connection broke after ${error.loaded} bytes (${error.message})`;
           throw new ModelDownloadError(url, reason, { cause: error.cause });
         }
@@ -203,11 +200,11 @@ export class ModelFileCache {
     report();
     try {
       if (!response.body) throw new Error('the response has no body');
-      for await (const chunk of response.body) {
+      await drainInto(response.body, async (chunk) => {
         await writable.write(chunk);
         loaded += chunk.byteLength;
         report();
-      }
+      });
     } catch (error) {
       if (isQuotaExceeded(error)) {
         // The disk, not the connection, gave out (the quota moved, or the server sent no length to check first):
@@ -218,7 +215,7 @@ export class ModelFileCache {
       }
       // Keep what arrived: the next try resumes from here.
       await writable.close();
-      throw new BrokenConnection(loaded, loaded > offset, error);
+      throw new BrokenConnection(loaded, error);
     }
     await writable.close();
     if (totalBytes !== undefined && loaded !== totalBytes) {
