@@ -6,6 +6,7 @@ import type { EmbedProgress } from './embedder';
 import type { EmbedderConfig } from './embedder-config';
 import { TransformersEmbedder, type ModelLoadProgress, type OrtAssets } from './transformers-embedder';
 import { holdLifeline } from '../platform/worker-lifeline';
+import { bundledUrl } from '../platform/bundled-url';
 
 export class EmbedderHost {
   #embedder: TransformersEmbedder | undefined;
@@ -16,7 +17,10 @@ export class EmbedderHost {
   async load(config: EmbedderConfig, onProgress?: (progress: ModelLoadProgress) => void): Promise<{ model: string; dim: number }> {
     await this.#embedder?.dispose();
     this.#embedder = undefined;
-    this.#embedder = await TransformersEmbedder.load(config, {
+    // The bundled model's path ('/models/') is on Persona's origin, which is not this worker's when a host page of
+    // another origin embeds the widget (the worker then runs at the page's origin).
+    const where = config.localModelPath.startsWith('/') ? { ...config, localModelPath: bundledUrl(config.localModelPath).href } : config;
+    this.#embedder = await TransformersEmbedder.load(where, {
       device: 'wasm',
       ...(this.ortAssets ? { ortAssets: this.ortAssets } : {}),
       ...(onProgress ? { onProgress } : {}),

@@ -62,7 +62,11 @@ async function sendBadly(res: ServerResponse, file: string, range: { start: numb
     const piece = cut === undefined ? chunk : chunk.subarray(0, Math.max(0, cut - sent));
     if (rate) await new Promise((resolve) => setTimeout(resolve, (piece.length / rate) * 1_000));
     sent += piece.length;
-    const flushed = new Promise<void>((resolve) => res.write(piece, () => resolve()));
+    const flushed = new Promise<void>((resolve) => {
+      res.write(piece, () => {
+        resolve();
+      });
+    });
     if (cut !== undefined && sent >= cut) {
       await flushed;
       res.socket?.end();
@@ -105,6 +109,18 @@ function testModelMiddleware(dir: string): Connect.NextHandleFunction {
     }
     if (!url.pathname.startsWith(TEST_MODELS_PATH)) {
       next();
+      return;
+    }
+    // A model host serves host pages of other origins too (the widget's e2e test loads the model cross-origin):
+    // CORS, the headers a resumed download reads, and a preflight for its If-Range.
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, ETag, Accept-Ranges');
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    if (req.method === 'OPTIONS') {
+      res.statusCode = 204;
+      res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD');
+      res.setHeader('Access-Control-Allow-Headers', 'Range, If-Range');
+      res.end();
       return;
     }
     const name = basename(decodeURIComponent(url.pathname));
