@@ -2,16 +2,15 @@
 // http://localhost:<port> by a tiny server of the test's own, the widget from the built app's preview at
 // http://127.0.0.1:<port>. Real Chromium, the real engine in workers started from blob: bootstraps, the bundled
 // embedder, and wllama with the real stories260K model (it writes nonsense stories: the tests check structure).
-import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { WIDGET_ASSET_HEADERS } from '../../scripts/security-headers';
-import type { BrowserSession } from './browser-session';
 import { test } from './browser-session';
-import { serveHostSite, type HostSite } from './host-site';
+import { eventually, expectOnlyTheTwoOrigins, hostPageUrl, openHostPage, useHostSite, watched, watchedPage } from './widget-host-page';
 
-const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 90_000, interval: 200 });
 const TIMEOUT = 240_000;
+const host = useHostSite();
 
 /** Host CSS that would wreck a widget without its own shadow root: everything and every button restyled. */
 const HOSTILE_CSS = `
@@ -29,44 +28,6 @@ const STYLE_PROPERTIES = [
   'width', 'height', 'min-height',
 ];
 
-let host: HostSite;
-
-beforeAll(async () => {
-  host = await serveHostSite(fileURLToPath(new URL('../../examples/recipes/', import.meta.url)));
-});
-
-afterAll(async () => {
-  await host.close();
-});
-
-/** The example recipe site with the widget from the preview server, and (with `model`) the test model for its chat. */
-function hostPageUrl(baseURL: string, options: { model?: boolean } = {}): string {
-  const url = new URL('/index.html', host.origin);
-  url.searchParams.set('widget', new URL('persona-widget.js', baseURL).href);
-  if (options.model) url.searchParams.set('model', new URL('test-models/stories260K.gguf', baseURL).href);
-  return url.href;
-}
-
-/** Opens the host page; resolves once the widget said persona-ready and "For you" is filled. */
-async function openHostPage(session: BrowserSession, options: { model?: boolean } = {}): Promise<Page> {
-  const page = await session.newPage();
-  await page.addInitScript(() => {
-    const seen = { ready: [] as unknown[], errors: [] as string[], answers: [] as unknown[], xss: [] as string[] };
-    Object.assign(window, { __widget: seen, __xss: (what: string) => seen.xss.push(what) });
-    document.addEventListener('persona-ready', (event) => seen.ready.push((event as CustomEvent).detail));
-    document.addEventListener('persona-error', (event) => seen.errors.push((event as CustomEvent<{ message: string }>).detail.message));
-    document.addEventListener('persona-answer', (event) => seen.answers.push((event as CustomEvent).detail));
-  });
-  await page.goto(hostPageUrl(session.baseURL, options));
-  await eventually(() => page.evaluate(() => (window as unknown as WidgetWatch).__widget.ready.length)).toBe(1);
-  await eventually(() => page.locator('#for-you li').count()).toBeGreaterThan(0);
-  return page;
-}
-
-interface WidgetWatch {
-  __widget: { ready: unknown[]; errors: string[]; answers: { prompt: string; text: string; stopped: boolean }[]; xss: string[] };
-}
-
 /** Computed styles of the widget's launcher, panel and the elements inside it (open shadow root). */
 function widgetStyles(page: Page): Promise<Record<string, Record<string, string>>> {
   return page.evaluate((properties) => {
@@ -83,17 +44,6 @@ function widgetStyles(page: Page): Promise<Record<string, Record<string, string>
   }, STYLE_PROPERTIES);
 }
 
-/** Every request the test's pages and their workers made went to the host site or to Persona's origin, nowhere else. */
-function expectOnlyTheTwoOrigins(session: BrowserSession): void {
-  const allowed = new Set([host.origin, session.origin]);
-  const elsewhere = session.requests.filter((request) => {
-    const url = new URL(request.url);
-    return url.protocol !== 'data:' && !allowed.has(url.origin);
-  });
-  expect(elsewhere, 'requests to a third origin').toEqual([]);
-  expect(session.pageErrors, 'uncaught page errors').toEqual([]);
-}
-
 describe('the widget on a host page of another site', () => {
   test('serves its files cross-origin with CORS and CORP', async ({ baseURL }) => {
     for (const path of ['persona-widget.js', 'models/persona-glove-100d/config.json']) {
@@ -106,8 +56,8 @@ describe('the widget on a host page of another site', () => {
   test(
     'loads, fires persona-ready, and host CSS on button and * changes nothing inside it',
     async ({ session }) => {
-      const page = await openHostPage(session);
-      expect(await page.evaluate(() => (window as unknown as WidgetWatch).__widget.ready)).toEqual([{ mode: 'same-origin' }]);
+      const page = await openHostPage(session, host());
+      expect((await watched(page)).ready).toEqual([{ mode: 'same-origin' }]);
       // The widget's workers run at the host's origin (blob: bootstraps), its code comes from Persona's.
       const scripts = session.requests.filter((request) => request.url.includes('/assets/') && request.url.endsWith('.js'));
       expect(scripts.some((request) => request.url.includes('engine.worker'))).toBe(true);
@@ -144,7 +94,7 @@ describe('the widget on a host page of another site', () => {
       await page.keyboard.press('Escape');
       await expect.poll(() => page.locator('persona-widget .panel').isVisible()).toBe(false);
       expect(await page.evaluate(() => document.querySelector('persona-widget')?.shadowRoot?.activeElement?.className)).toContain('launcher');
-      expectOnlyTheTwoOrigins(session);
+      expectOnlyTheTwoOrigins(session, host());
     },
     TIMEOUT,
   );
@@ -152,7 +102,7 @@ describe('the widget on a host page of another site', () => {
   test(
     'track then rank reorders the host\u2019s items',
     async ({ session }) => {
-      const page = await openHostPage(session);
+      const page = await openHostPage(session, host());
       const order = () => page.locator('#for-you li').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.id ?? ''));
       const chocolate = new Set(['chocolate-cake', 'brownies', 'chocolate-mousse']);
       const before = await order();
@@ -169,8 +119,80 @@ describe('the widget on a host page of another site', () => {
         return after.every((id, i) => chocolate.has(id) || i > mousse);
       }).toBe(true);
       expect(await page.locator('#for-you li[data-id="chocolate-mousse"] .reason').innerText()).not.toBe('');
-      expectOnlyTheTwoOrigins(session);
+      expectOnlyTheTwoOrigins(session, host());
     },
     TIMEOUT,
   );
+
+  test(
+    'tracked XSS payloads shown in the panel stay text, and Forget removes one',
+    async ({ session }) => {
+      const page = await openHostPage(session, host());
+      await page.evaluate(async (payloads) => {
+        const widget = document.querySelector('persona-widget');
+        if (!widget) throw new Error('no widget');
+        await widget.track(payloads.map((text) => ({ kind: 'view' as const, text })));
+      }, XSS_PAYLOADS);
+      await page.evaluate(() => {
+        document.querySelector('persona-widget')?.open();
+      });
+      await page.getByRole('button', { name: 'About you' }).click();
+      const recent = page.locator('persona-widget .recent li span');
+      // The panel lists the newest few (one batch: one time, so any five of them), each exactly as it was tracked.
+      await eventually(async () => {
+        const shown = await recent.allInnerTexts();
+        return shown.length === 5 && shown.every((text) => XSS_PAYLOADS.includes(text));
+      }).toBe(true);
+      expect((await watched(page)).xss).toEqual([]);
+      expect(await injectedElements(page)).toEqual([]);
+
+      const first = await recent.first().innerText();
+      // Each Forget button is named after what it forgets.
+      const forget = page.locator('persona-widget .recent li').first().getByRole('button');
+      expect(await forget.getAttribute('aria-label')).toBe(`Forget “${first.length > 40 ? `${first.slice(0, 40)}…` : first}”`);
+      await forget.click();
+      await eventually(async () => (await recent.allInnerTexts()).includes(first)).toBe(false);
+
+      const axe = await new AxeBuilder({ page }).include('persona-widget').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const serious = axe.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+      expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => JSON.stringify(node.target)).join(', ')}`)).toEqual([]);
+      expect((await watched(page)).xss).toEqual([]);
+      expectOnlyTheTwoOrigins(session, host());
+    },
+    TIMEOUT,
+  );
+
+  test('isolated mode, not in this build yet, is refused by name', async ({ session }) => {
+    const page = await watchedPage(session);
+    await page.goto(hostPageUrl(host(), session.baseURL, { mode: 'isolated' }));
+    await eventually(async () => (await watched(page)).errors).toEqual([expect.stringMatching(/^WidgetModeUnavailableError: isolated mode is not available in this build/)]);
+    expect((await watched(page)).ready).toEqual([]);
+    expectOnlyTheTwoOrigins(session, host());
+  });
 });
+
+/** Script-injection payloads, each calling the page's tripwire if it ever ran. */
+const XSS_PAYLOADS = [
+  '<script>window.__xss("script")</script>',
+  '<img src=x onerror="window.__xss(\'img\')">',
+  '<svg onload="window.__xss(\'svg\')"></svg>',
+  '"><iframe srcdoc="<script>parent.__xss(\'iframe\')</script>"></iframe>',
+  '<a href="javascript:window.__xss(\'href\')">click me</a>',
+  '<!--?lit$123$--><img src=x onerror="window.__xss(\'lit-marker\')">',
+  '<details open ontoggle="window.__xss(\'details\')">',
+];
+
+/** Elements or attributes in the widget's shadow root that a payload parsed as HTML would have created. */
+function injectedElements(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const root = document.querySelector('persona-widget')?.shadowRoot;
+    if (!root) throw new Error('no widget shadow root');
+    const found: string[] = [];
+    for (const element of root.querySelectorAll('*')) {
+      const tag = element.tagName.toLowerCase();
+      if (['script', 'iframe', 'img', 'svg', 'a', 'details', 'object'].includes(tag)) found.push(tag);
+      for (const attribute of element.attributes) if (attribute.name.startsWith('on')) found.push(`${tag}[${attribute.name}]`);
+    }
+    return found;
+  });
+}

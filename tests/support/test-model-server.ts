@@ -47,6 +47,7 @@ export const NEEDS_TEST_MODELS = [
   'tests/e2e/model-download-faults.test.ts',
   'tests/e2e/models.test.ts',
   'tests/e2e/xss.test.ts',
+  'tests/e2e/widget-ask.test.ts',
 ];
 
 /**
