@@ -62,6 +62,10 @@ describe('the widget on a host page of another site', () => {
       const scripts = session.requests.filter((request) => request.url.includes('/assets/') && request.url.endsWith('.js'));
       expect(scripts.some((request) => request.url.includes('engine.worker'))).toBe(true);
       expect(scripts.every((request) => request.url.startsWith(session.origin))).toBe(true);
+      // The bundled embedder loads from Persona's origin, all of it: the tokenizer is its last file.
+      await eventually(() =>
+        Promise.resolve(session.requests.some((request) => request.url === `${session.origin}/models/persona-glove-100d/tokenizer.json` && request.outcome !== undefined && 'status' in request.outcome && request.outcome.status === 200)),
+      ).toBe(true);
 
       await page.evaluate(() => {
         document.querySelector('persona-widget')?.open();
