@@ -157,9 +157,15 @@ describe('the widget on a host page of another site', () => {
       await forget.click();
       await eventually(async () => (await recent.allInnerTexts()).includes(first)).toBe(false);
 
-      const axe = await new AxeBuilder({ page }).include('persona-widget').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-      const serious = axe.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-      expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => JSON.stringify(node.target)).join(', ')}`)).toEqual([]);
+      // Accessibility of the open panel, in both themes: no serious or critical axe finding.
+      for (const theme of ['light', 'dark']) {
+        await page.evaluate((choice) => {
+          document.querySelector('persona-widget')?.setAttribute('theme', choice);
+        }, theme);
+        const axe = await new AxeBuilder({ page }).include('persona-widget').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+        const serious = axe.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+        expect(serious.map((violation) => `${theme} ${violation.id}: ${violation.nodes.map((node) => JSON.stringify(node.target)).join(', ')}`)).toEqual([]);
+      }
       expect((await watched(page)).xss).toEqual([]);
       expectOnlyTheTwoOrigins(session, host());
     },
