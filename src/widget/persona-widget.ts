@@ -57,7 +57,7 @@ export class PersonaWidget extends LitElement {
   /** What attributes cannot carry: a full model spec, the site's personas and global priors, … (set before adding the element to the page). */
   @property({ attribute: false }) options: PersonaWidgetOptions = {};
 
-  @state() private open_ = false;
+  @state() private panelOpen = false;
   @state() private tab: 'chat' | 'known' = 'chat';
   @state() private turns: Turn[] = [];
   @state() private status = 'Connecting…';
@@ -89,7 +89,7 @@ export class PersonaWidget extends LitElement {
   async track(event: HistoryEventInput | readonly HistoryEventInput[]): Promise<void> {
     await this.#run('track', async (connection) => {
       await connection.track(event);
-      if (this.open_ && this.tab === 'known') void this.#loadKnowledge();
+      if (this.panelOpen && this.tab === 'known') void this.#loadKnowledge();
     });
   }
 
@@ -107,7 +107,7 @@ export class PersonaWidget extends LitElement {
 
   /** Opens the panel and moves focus into it. */
   open(): void {
-    this.open_ = true;
+    this.panelOpen = true;
     void this.updateComplete.then(() => {
       (this.renderRoot.querySelector('textarea') ?? this.renderRoot.querySelector<HTMLElement>('.panel button'))?.focus();
     });
@@ -116,8 +116,8 @@ export class PersonaWidget extends LitElement {
 
   /** Closes the panel and gives focus back to the launcher. */
   close(): void {
-    if (!this.open_) return;
-    this.open_ = false;
+    if (!this.panelOpen) return;
+    this.panelOpen = false;
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.launcher')?.focus());
   }
 
@@ -127,10 +127,10 @@ export class PersonaWidget extends LitElement {
 
   protected override render() {
     return html`<div class="root" part="root" data-position=${this.position}>
-      <button class="launcher primary" part="launcher" aria-expanded=${this.open_ ? 'true' : 'false'} aria-controls="panel" @click=${this.#toggle}>
+      <button class="launcher primary" part="launcher" aria-expanded=${this.panelOpen ? 'true' : 'false'} aria-controls="panel" @click=${this.#toggle}>
         ${this.label}
       </button>
-      <section id="panel" class="panel" part="panel" role="dialog" aria-labelledby="title" ?hidden=${!this.open_} @keydown=${this.#onKeydown}>
+      <section id="panel" class="panel" part="panel" role="dialog" aria-labelledby="title" ?hidden=${!this.panelOpen} @keydown=${this.#onKeydown}>
         <header part="header">
           <h2 id="title">Persona</h2>
           <div class="tabs row" part="tabs">
@@ -216,7 +216,7 @@ export class PersonaWidget extends LitElement {
   }
 
   #toggle = () => {
-    if (this.open_) this.close();
+    if (this.panelOpen) this.close();
     else this.open();
   };
 
@@ -250,7 +250,9 @@ export class PersonaWidget extends LitElement {
     const stop = new AbortController();
     this.#stop = stop;
     this.problem = '';
-    this.status = 'Answering…';
+    // The first question also loads the model (a download the first time): say so, not just "answering".
+    const busy = this.turns.length === 1 ? 'Loading the model and answering…' : 'Answering…';
+    this.status = busy;
     try {
       const answer = await this.ask(question, {
         signal: stop.signal,
@@ -266,7 +268,7 @@ export class PersonaWidget extends LitElement {
     } finally {
       turn.answering = false;
       this.#stop = undefined;
-      if (this.status === 'Answering…') this.status = 'Ready.';
+      if (this.status === busy) this.status = 'Ready.';
       this.turns = [...this.turns];
     }
   }
