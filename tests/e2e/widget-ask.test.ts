@@ -14,6 +14,8 @@ describe('the widget asks the local model', () => {
     'ask streams an answer from wllama and stories260K, through the host API and the panel, and Stop keeps what came',
     async ({ session }) => {
       const page = await openHostPage(session, host(), { model: true });
+      // A host page as most are: not cross-origin isolated, so no SharedArrayBuffer and llama.cpp runs on one thread.
+      expect(await page.evaluate(() => ({ isolated: crossOriginIsolated, shared: typeof SharedArrayBuffer }))).toEqual({ isolated: false, shared: 'undefined' });
       const streamed = await page.evaluate(async () => {
         const widget = document.querySelector('persona-widget');
         if (!widget) throw new Error('no widget');

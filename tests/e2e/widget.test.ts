@@ -82,8 +82,11 @@ describe('the widget on a host page of another site', () => {
       // …and changes nothing in the widget.
       expect(await widgetStyles(page)).toEqual(before);
 
-      // The widget adds no style sheet to the host's document: its CSS lives in its shadow root only.
-      expect(await page.evaluate(() => ({ sheets: document.styleSheets.length, adopted: document.adoptedStyleSheets.length }))).toEqual({ sheets: 2, adopted: 0 });
+      // The widget adds no style sheet to the host's document (its CSS lives in its shadow root only), nor preload
+      // links: the host's head holds what the host put there.
+      expect(
+        await page.evaluate(() => ({ sheets: document.styleSheets.length, adopted: document.adoptedStyleSheets.length, links: [...document.head.querySelectorAll('link')].map((link) => link.rel) })),
+      ).toEqual({ sheets: 2, adopted: 0, links: ['icon', 'stylesheet'] });
 
       // Theming is the host's by design: the --persona-* tokens on the element, and ::part().
       await page.addStyleTag({ content: 'persona-widget { --persona-accent: rgb(1, 2, 3); } persona-widget::part(panel) { border-top-width: 9px; }' });
