@@ -126,6 +126,29 @@ describe('the widget on a host page of another site', () => {
         return after.every((id, i) => chocolate.has(id) || i > mousse);
       }).toBe(true);
       expect(await page.locator('#for-you li[data-id="chocolate-mousse"] .reason').innerText()).not.toBe('');
+
+      // A bad event is refused by name, through the promise and persona-error, and changes nothing: the order rank
+      // gives is the same after it.
+      const items = [
+        { id: 'chocolate-mousse', text: 'Chocolate mousse. A light, airy chocolate mousse with cream.', features: ['dessert', 'chocolate'] },
+        { id: 'lentil-soup', text: 'Red lentil soup. A warming soup of red lentils, cumin and lemon.', features: ['soup', 'vegetarian', 'quick'] },
+        { id: 'salmon-rice', text: 'Miso salmon with rice. Salmon glazed with miso and honey.', features: ['fish', 'japanese'] },
+      ];
+      const rankedIds = () => page.evaluate(async (candidates) => (await document.querySelector('persona-widget')?.rank(candidates))?.map((item) => item.id), items);
+      const rankedBefore = await rankedIds();
+      const refused = await page.evaluate(async () => {
+        const widget = document.querySelector('persona-widget');
+        if (!widget) throw new Error('no widget');
+        try {
+          await widget.track({ kind: 'telepathy' as 'view', text: 'read my mind' });
+          return 'recorded';
+        } catch (error) {
+          return (error as Error).name;
+        }
+      });
+      expect(refused).toBe('InvalidEventError');
+      expect((await watched(page)).errors).toEqual([expect.stringMatching(/^InvalidEventError: Invalid event: .*kind/)]);
+      expect(await rankedIds()).toEqual(rankedBefore);
       expectOnlyTheTwoOrigins(session, host());
     },
     TIMEOUT,
