@@ -72,7 +72,7 @@ export class PersonaWidget extends LitElement {
     super.connectedCallback();
     // After the current task, so a host that creates the element and then sets `options` is heard.
     queueMicrotask(() => {
-      if (this.isConnected && !this.#connection) this.#connect();
+      this.#ensureConnection();
     });
   }
 
@@ -293,6 +293,10 @@ export class PersonaWidget extends LitElement {
     await this.#loadKnowledge();
   }
 
+  #ensureConnection(): void {
+    if (this.isConnected && !this.#connection) this.#connect();
+  }
+
   #connect(): void {
     let mode: WidgetMode;
     try {
@@ -323,6 +327,8 @@ export class PersonaWidget extends LitElement {
 
   /** Runs `work` on the connection; a failure is shown, sent as persona-error, and rethrown to the caller. */
   async #run<T>(during: PersonaErrorDetail['during'], work: (connection: WidgetConnection) => Promise<T>): Promise<T> {
+    // A host that calls right after adding the element (before the microtask above) connects it now.
+    this.#ensureConnection();
     if (!this.#connection) throw new WidgetNotConnectedError(during);
     try {
       return await work(await this.#connection);

@@ -149,6 +149,16 @@ describe('the widget on a host page of another site', () => {
       expect(refused).toBe('InvalidEventError');
       expect((await watched(page)).errors).toEqual([expect.stringMatching(/^InvalidEventError: Invalid event: .*kind/)]);
       expect(await rankedIds()).toEqual(rankedBefore);
+
+      // A host may call the element as soon as it is on the page, before persona-ready: the call waits for it.
+      const early = await page.evaluate(async (candidates) => {
+        const second = document.createElement('persona-widget');
+        document.body.append(second);
+        const ranked = await second.rank(candidates);
+        second.remove();
+        return ranked.map((item) => item.id).sort();
+      }, items);
+      expect(early).toEqual(items.map((item) => item.id).sort());
       expectOnlyTheTwoOrigins(session, host());
     },
     TIMEOUT,
