@@ -10,6 +10,7 @@ import { ISOLATION_HEADERS, modelHostsFrom, securityHeaders } from './scripts/se
 import { hasTestModels, NEEDS_TEST_MODELS, testModelServer } from './tests/support/test-model-server.ts';
 import { pwaOptions } from './scripts/pwa.ts';
 import { sizeBudget } from './scripts/size-budget.ts';
+import { WIDGET_ENTRY, WIDGET_FILE, widgetAssetHeaders } from './scripts/widget-assets.ts';
 
 // The LLM tests load a real model from the shared test data beside the repository; where it is missing, the files
 // that need it are left out (and scripts/check-test-models.ts says so loudly) rather than failing for want of data.
@@ -21,14 +22,27 @@ const modelHosts = modelHostsFrom(process.env.PERSONA_MODEL_HOSTS);
 
 export default defineConfig({
   // Tests (and only tests) also get the shared real test models under /test-models/.
-  plugins: [modelFilesNotFound(), sizeBudget(), VitePWA(pwaOptions), ...(process.env.VITEST ? [testModelServer()] : [])],
+  plugins: [modelFilesNotFound(), sizeBudget(), widgetAssetHeaders(), VitePWA(pwaOptions), ...(process.env.VITEST ? [testModelServer()] : [])],
   // Vitest's browser runner injects inline scripts a CSP would block; its pages keep the isolation headers only.
   // The e2e project checks the CSP on the real build.
   server: { headers: process.env.VITEST ? { ...ISOLATION_HEADERS } : securityHeaders({ modelHosts, dev: true }) },
   preview: { headers: securityHeaders({ modelHosts }) },
   define: { __PERSONA_MODEL_HOSTS__: JSON.stringify(modelHosts) },
   worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: true },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    // The app (index.html) and the embeddable widget, an ES module at a stable path hosts can link to.
+    rolldownOptions: {
+      input: { index: 'index.html', [WIDGET_ENTRY]: 'src/widget/persona-widget.ts' },
+      output: { entryFileNames: (chunk) => (chunk.name === WIDGET_ENTRY ? WIDGET_FILE : 'assets/[name]-[hash].js') },
+    },
+    // Preloading would add <link> elements to a host page's head, resolved against the host's origin.
+    modulePreload: { resolveDependencies: (_file, deps, { hostId }) => (hostId === WIDGET_FILE ? [] : deps) },
+  },
+  // Files the code refers to (wasm, workers, chunks) resolve against the code's own URL, not the page's: the widget
+  // runs on host pages of other origins, and its workers start from blob: URLs at the host's origin.
+  experimental: { renderBuiltUrl: (_file, { hostType }) => (hostType === 'js' ? { relative: true } : undefined) },
   test: {
     reporters: ['default', './tests/support/summary-reporter.ts'],
     projects: [

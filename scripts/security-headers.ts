@@ -91,3 +91,14 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): Record<str
     'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
   };
 }
+
+/**
+ * What the widget's files (its script, its chunks, workers and wasm, the bundled embedder model) are served with, on
+ * top of the rest: a host page of another origin imports them as modules and fetches them, which needs CORS, and a
+ * host that is itself cross-origin isolated (COEP require-corp) may load them only with CORP cross-origin. They are
+ * public build files, the same for everyone: nothing personal is ever served from Persona's origin.
+ */
+export const WIDGET_ASSET_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+} as const;

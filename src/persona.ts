@@ -13,6 +13,8 @@ import type { Answer, ChatOptions, PersonaEngine, RankInput } from './engine/per
 import type { ModelLoadProgress } from './llm/chat-backend';
 import type { ModelSpec } from './llm/model-spec';
 import { remoteJob } from './platform/cancellable-jobs';
+import { startModuleWorker } from './platform/module-worker';
+import engineWorkerUrl from '../workers/engine.worker.ts?worker&url';
 import { tokenRelay } from './platform/token-relay';
 import { installNamedErrorTransfer } from './platform/named-error-transfer';
 import { workerCrash } from './platform/worker-crash';
@@ -47,7 +49,7 @@ export class Persona {
 
   static async create(options: PersonaOptions = {}): Promise<Persona> {
     installNamedErrorTransfer();
-    const { worker = new Worker(new URL('../workers/engine.worker.ts', import.meta.url), { type: 'module' }), ...open } = options;
+    const { worker = startModuleWorker(engineWorkerUrl), ...open } = options;
     const host = wrap<EngineHost>(worker);
     // Calls to an engine worker that died fail with WorkerCrashedError instead of waiting forever.
     const name = newLifelineName('engine');

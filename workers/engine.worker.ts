@@ -5,10 +5,13 @@ import { expose } from 'comlink';
 import { EngineHost } from '../src/engine/engine-host';
 import { WebLlmBackend } from '../src/llm/web-llm-backend';
 import { WorkerChatBackend } from '../src/llm/worker-chat-backend';
+import { startModuleWorker } from '../src/platform/module-worker';
+import webLlmWorkerUrl from './web-llm.worker.ts?worker&url';
+import wllamaWorkerUrl from './wllama.worker.ts?worker&url';
 
 expose(
   new EngineHost({
-    wllama: () => new WorkerChatBackend(() => new Worker(new URL('./wllama.worker.ts', import.meta.url), { type: 'module' }), 'wllama'),
-    'web-llm': () => new WebLlmBackend(() => new Worker(new URL('./web-llm.worker.ts', import.meta.url), { type: 'module' })),
+    wllama: () => new WorkerChatBackend(() => startModuleWorker(wllamaWorkerUrl), 'wllama'),
+    'web-llm': () => new WebLlmBackend(() => startModuleWorker(webLlmWorkerUrl)),
   }),
 );

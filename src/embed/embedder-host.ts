@@ -6,6 +6,7 @@ import type { EmbedProgress } from './embedder';
 import type { EmbedderConfig } from './embedder-config';
 import { TransformersEmbedder, type ModelLoadProgress, type OrtAssets } from './transformers-embedder';
 import { holdLifeline } from '../platform/worker-lifeline';
+import { bundledUrl } from '../platform/bundled-url';
 
 export class EmbedderHost {
   #embedder: TransformersEmbedder | undefined;
@@ -18,6 +19,10 @@ export class EmbedderHost {
     this.#embedder = undefined;
     this.#embedder = await TransformersEmbedder.load(config, {
       device: 'wasm',
+      fetch: fetchFromPersona,
+      // transformers.js keys its Cache API entries by the model's path, which a worker started from a blob: URL (a
+      // widget on a host page of another origin) cannot resolve: there the files come from the HTTP cache instead.
+      browserCache: self.location.protocol !== 'blob:',
       ...(this.ortAssets ? { ortAssets: this.ortAssets } : {}),
       ...(onProgress ? { onProgress } : {}),
     });
@@ -47,3 +52,11 @@ export class EmbedderHost {
     return performance.getEntriesByType('resource').map((entry) => entry.name);
   }
 }
+
+/**
+ * fetch, with paths ('/models/…') on Persona's origin: that is where the bundled model is, and it is not this
+ * worker's origin when a host page of another origin embeds the widget (the worker then runs at the page's origin).
+ * transformers.js needs the local model path to stay a path (it treats a full URL as a remote model), so the path
+ * is resolved here, as it is fetched.
+ */
+const fetchFromPersona: typeof fetch = (input, init) => fetch(typeof input === 'string' && input.startsWith('/') ? bundledUrl(input) : input, init);

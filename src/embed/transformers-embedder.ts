@@ -31,11 +31,14 @@ export class TransformersEmbedder implements Embedder {
   /** `device` 'wasm' in browsers (the worker host passes it); Node's default is the native CPU runtime. */
   static async load(
     config: EmbedderConfig,
-    options: { ortAssets?: OrtAssets; device?: 'wasm' | 'webgpu'; onProgress?: (progress: ModelLoadProgress) => void } = {},
+    options: { ortAssets?: OrtAssets; device?: 'wasm' | 'webgpu'; onProgress?: (progress: ModelLoadProgress) => void; fetch?: typeof fetch; browserCache?: boolean } = {},
   ): Promise<TransformersEmbedder> {
     // transformers.js configuration is global to the module instance: one embedder per worker.
     env.allowLocalModels = true;
     env.localModelPath = config.localModelPath;
+    // How model files are fetched, where the caller knows better than the page's location (see EmbedderHost).
+    if (options.fetch) env.fetch = options.fetch;
+    if (options.browserCache !== undefined) env.useBrowserCache = options.browserCache;
     env.allowRemoteModels = config.remoteHost !== undefined;
     if (config.remoteHost !== undefined) env.remoteHost = config.remoteHost;
     const wasm = env.backends.onnx.wasm;

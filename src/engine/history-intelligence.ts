@@ -5,6 +5,8 @@ import { PendingEmbedder } from '../embed/pending-embedder';
 import { WorkerEmbedder } from '../embed/worker-embedder';
 import { EmbeddingQueue } from '../store/embedding-queue';
 import type { PersonaStore } from '../store/persona-store';
+import { startModuleWorker } from '../platform/module-worker';
+import embedderWorkerUrl from '../../workers/embedder.worker.ts?worker&url';
 import { EmbeddingIndexer } from './embedding-indexer';
 import { HistoryRetrieval } from './history-retrieval';
 
@@ -43,7 +45,7 @@ export class HistoryIntelligence {
 
   async start(): Promise<void> {
     this.onStatus({ phase: 'loading', embedded: 0, pending: 0 });
-    const starting = WorkerEmbedder.start(() => new Worker(new URL('../../workers/embedder.worker.ts', import.meta.url), { type: 'module' }), BUNDLED_EMBEDDER);
+    const starting = WorkerEmbedder.start(() => startModuleWorker(embedderWorkerUrl), BUNDLED_EMBEDDER);
     // When the history is already embedded with the bundled model, its index loads while the model loads.
     const recorded = await new EmbeddingQueue(this.store.connection).activeModel();
     const expected = embedderModelId(BUNDLED_EMBEDDER);

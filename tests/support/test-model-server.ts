@@ -48,6 +48,7 @@ export const NEEDS_TEST_MODELS = [
   'tests/e2e/model-download-faults.test.ts',
   'tests/e2e/models.test.ts',
   'tests/e2e/xss.test.ts',
+  'tests/e2e/widget-ask.test.ts',
 ];
 
 /**
@@ -110,6 +111,18 @@ function testModelMiddleware(dir: string): Connect.NextHandleFunction {
     }
     if (!url.pathname.startsWith(TEST_MODELS_PATH)) {
       next();
+      return;
+    }
+    // A model host serves host pages of other origins too (the widget's e2e test loads the model cross-origin):
+    // CORS, the headers a resumed download reads, and a preflight for its If-Range.
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, ETag, Accept-Ranges');
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    if (req.method === 'OPTIONS') {
+      res.statusCode = 204;
+      res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD');
+      res.setHeader('Access-Control-Allow-Headers', 'Range, If-Range');
+      res.end();
       return;
     }
     const name = basename(decodeURIComponent(url.pathname));
