@@ -81,8 +81,9 @@ beforeAll(async () => {
     (error: unknown) => (error as Error).message,
   );
 
-  // As README "Use as a library" says: the bundled embedder model is served from the host's /models/.
-  cpSync(join(consumer, 'node_modules/persona/lib/models'), join(consumer, 'public/models'), { recursive: true });
+  // As README "Use as a library" says: the host serves the bundled embedder model, here from /persona-models/
+  // (consumer.ts passes `embedderModels`).
+  cpSync(join(consumer, 'node_modules/persona/lib/models'), join(consumer, 'public/persona-models'), { recursive: true });
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
@@ -138,7 +139,7 @@ describe('a host app that installs it', () => {
     const assets = readdirSync(join(consumer, 'dist/assets'));
     for (const worker of ['engine.worker', 'embedder.worker', 'wllama.worker']) expect(assets.some((name) => name.startsWith(worker) && name.endsWith('.js'))).toBe(true);
     expect(assets.filter((name) => name.endsWith('.wasm')).length).toBeGreaterThanOrEqual(2);
-    expect(existsSync(join(consumer, 'dist/models/persona-glove-100d/onnx/model_quantized.onnx'))).toBe(true);
+    expect(existsSync(join(consumer, 'dist/persona-models/persona-glove-100d/onnx/model_quantized.onnx'))).toBe(true);
   });
 
   test('records, lists and embeds through createPersona() in Chromium, with everything from its own origin', async () => {
@@ -162,13 +163,14 @@ describe('a host app that installs it', () => {
         embedded: 2,
         model: 'persona-glove-100d:q8',
         refusal: 'InvalidEventError',
+        badFolder: 'embedderModels',
         afterRefusal: 2,
         elements: { app: true, history: true },
       });
       expect(pageErrors).toEqual([]);
       // The workers, onnxruntime's wasm and the model came from the host app; nothing went anywhere else.
       expect(requested.filter((url) => !url.startsWith(`${origin}/`))).toEqual([]);
-      expect(requested.some((url) => url.endsWith('/models/persona-glove-100d/onnx/model_quantized.onnx'))).toBe(true);
+      expect(requested.some((url) => url === `${origin}/persona-models/persona-glove-100d/onnx/model_quantized.onnx`)).toBe(true);
       expect(requested.some((url) => /\/assets\/ort-wasm[^/]*\.wasm$/.test(url))).toBe(true);
     } finally {
       await context.close();

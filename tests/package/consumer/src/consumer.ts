@@ -1,6 +1,6 @@
 // A host app's code against the installed package: the engine (`persona`), the UI elements (`persona/ui`) and the
 // widget's types (`persona/widget`), each through the package's exports map and its declarations.
-import { createPersona, EVENT_KINDS, InvalidEventError, type HistoryEvent, type Persona, type PersonaStatus } from 'persona';
+import { createPersona, EVENT_KINDS, InvalidEventError, InvalidInputError, type HistoryEvent, type Persona, type PersonaStatus } from 'persona';
 import { PersonaApp, PersonaHistoryView } from 'persona/ui';
 import type { WidgetConnection, WidgetMode } from 'persona/widget';
 
@@ -12,6 +12,8 @@ export interface ConsumerOutcome {
   model: string | undefined;
   /** The named error a bad event is refused with, as the page sees it. */
   refusal: string;
+  /** The option a bad model folder is refused for. */
+  badFolder: string;
   /** Events stored after the refused one (the refusal changes nothing). */
   afterRefusal: number;
   elements: { app: boolean; history: boolean };
@@ -34,8 +36,19 @@ function embeddedAll(persona: Persona, count: number): Promise<PersonaStatus> {
   });
 }
 
+/** Where this app serves Persona's bundled embedder model: not the default /models/, so the option is what finds it. */
+const EMBEDDER_MODELS = 'persona-models/';
+
 export async function runConsumer(): Promise<ConsumerOutcome> {
-  const persona: Persona = await createPersona({ name: 'library-consumer' });
+  // A folder that is no web address is refused by name before any worker starts.
+  const badFolder = await createPersona({ name: 'library-consumer', embedderModels: 'data:text/plain,models' }).then(
+    async (persona) => {
+      await persona.close();
+      return 'accepted';
+    },
+    (error: unknown) => (error instanceof InvalidInputError ? error.field : `not an InvalidInputError: ${String(error)}`),
+  );
+  const persona: Persona = await createPersona({ name: 'library-consumer', embedderModels: EMBEDDER_MODELS });
   try {
     const recorded: HistoryEvent[] = await persona.record(READS.map((read) => ({ kind: 'view', ...read })));
     const page = await persona.events.list();
@@ -52,6 +65,7 @@ export async function runConsumer(): Promise<ConsumerOutcome> {
       embedded: status.intelligence.embedded,
       model: status.intelligence.model,
       refusal,
+      badFolder,
       afterRefusal: afterRefusal.events.length,
       elements: {
         app: customElements.get('persona-app') === PersonaApp,
