@@ -29,9 +29,12 @@ interface PackageJson {
   exports: Record<string, string | { types: string; import: string }>;
 }
 
-/** The child's environment without the npm_* variables of an enclosing `npm test`, which would steer its npm. */
+/**
+ * The child's environment without what an enclosing `npm test` sets about itself (npm_lifecycle_*, npm_package_*,
+ * npm_command, …), which would confuse the npm it runs; the user's npm settings (npm_config_*: cache, registry) stay.
+ */
 function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) || /^npm_config_/i.test(key)));
 }
 
 /** Runs a command; on failure the error carries its output, so the test report says what went wrong. */
