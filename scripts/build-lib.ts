@@ -8,9 +8,10 @@
 //
 // The entry points are read from package.json's `exports` (the one list of them): './lib/src/ui/index.js' is
 // compiled from 'src/ui/index.ts'. Workers are found by following the `new Worker(new URL(…))` references of the
-// compiled sources, and their URLs are rewritten from '.ts' to '.js'. The bundled embedder model is copied beside the
-// code so a host can serve it (README: "Use as a library").
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// compiled sources, and their URLs are rewritten from '.ts' to '.js'. Relative imports get their file extension
+// ('./persona' → './persona.js'), in code and declarations, as ES modules and `moduleResolution: node16` expect. The
+// bundled embedder model is copied beside the code so a host can serve it (README: "Use as a library").
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -52,6 +53,25 @@ function withCompiledWorkerUrls(text: string): string {
   return text.replace(WORKER_URL, (_all, start: string, quote: string, path: string, end: string) => `${start}${quote}${path}.js${quote}${end}`);
 }
 
+/**
+ * A relative module specifier in `import … from`, `export … from`, `import '…'` or `import('…')`, including '.' and
+ * '..' (declarations name a type by the folder's index that way: `import(".").EventPage`).
+ */
+const RELATIVE_IMPORT = /(\b(?:from|import)\s*\(?\s*)(['"])(\.{1,2}(?:\/[^'"?#]*)?)\2/g;
+
+/**
+ * The emitted file with each extensionless relative import naming its file: './x' → './x.js' where the source is
+ * x.ts, './dir' → './dir/index.js' where it is dir/index.ts. `sourceDir` is the folder of the file's source. A
+ * specifier that names no source (text in a comment) is left as it is: tsc has resolved every real one already.
+ */
+function withFullySpecifiedImports(text: string, sourceDir: string): string {
+  return text.replace(RELATIVE_IMPORT, (all, start: string, quote: string, path: string) => {
+    if (!path.endsWith('/') && existsSync(join(sourceDir, `${path}.ts`))) return `${start}${quote}${path}.js${quote}`;
+    if (existsSync(join(sourceDir, path, 'index.ts'))) return `${start}${quote}${path.replace(/\/$/, '')}/index.js${quote}`;
+    return all;
+  });
+}
+
 function fail(diagnostics: readonly ts.Diagnostic[]): never {
   const host: ts.FormatDiagnosticsHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' };
   throw new Error(`The library build failed:\n${ts.formatDiagnosticsWithColorAndContext(diagnostics, host)}`);
@@ -83,7 +103,8 @@ export function buildLib(): { files: number } {
   let files = 0;
   const emitted = program.emit(undefined, (fileName, text) => {
     mkdirSync(dirname(fileName), { recursive: true });
-    writeFileSync(fileName, fileName.endsWith('.js') ? withCompiledWorkerUrls(text) : text);
+    const specified = withFullySpecifiedImports(text, join(root, relative(LIB_DIR, dirname(fileName))));
+    writeFileSync(fileName, fileName.endsWith('.js') ? withCompiledWorkerUrls(specified) : specified);
     files += 1;
   });
   if (emitted.emitSkipped || emitted.diagnostics.length > 0) fail(emitted.diagnostics);

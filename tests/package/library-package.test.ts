@@ -1,6 +1,6 @@
 // Persona as a library, the way a host developer gets it: `npm pack` (which builds lib/ first), a scratch host app
 // (tests/package/consumer) that installs the tarball with npm, type-checks against the package's declarations in
-// strict mode, bundles with Vite and runs in Chromium — createPersona() → record() → events.list(), with the engine
+// strict mode (moduleResolution bundler and nodenext), bundles with Vite and runs in Chromium — createPersona() → record() → events.list(), with the engine
 // and embedder workers, onnxruntime's wasm and the bundled model all served by the host app itself.
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,7 +51,8 @@ async function sh(file: string, args: string[], cwd: string): Promise<string> {
 let work: string;
 let consumer: string;
 let packed: PackResult;
-let typeCheck: { ok: true } | { ok: false; output: string };
+/** What `tsc --noEmit` printed on the host app, by module resolution ('' when it passed). */
+const typeErrors: Record<'bundler' | 'nodenext', string> = { bundler: 'not run', nodenext: 'not run' };
 /** `tsc --skipLibCheck false` on the host app: every declaration file it reaches, checked in full. */
 let libCheckOutput: string;
 let server: PreviewServer | undefined;
@@ -74,15 +75,14 @@ beforeAll(async () => {
   // From the local cache where it can; scripts off: the host app needs no native onnxruntime (Node) binaries.
   await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], consumer);
 
-  try {
-    await sh(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(consumer, 'tsconfig.json')], consumer);
-    typeCheck = { ok: true };
-  } catch (error) {
-    typeCheck = { ok: false, output: (error as Error).message };
-  }
-  libCheckOutput = await sh(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(consumer, 'tsconfig.json'), '--skipLibCheck', 'false'], consumer).catch(
-    (error: unknown) => (error as Error).message,
-  );
+  const tsc = (...flags: string[]) =>
+    sh(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(consumer, 'tsconfig.json'), ...flags], consumer).then(
+      (output) => output,
+      (error: unknown) => (error as Error).message,
+    );
+  typeErrors.bundler = await tsc();
+  typeErrors.nodenext = await tsc('--module', 'nodenext', '--moduleResolution', 'nodenext');
+  libCheckOutput = await tsc('--skipLibCheck', 'false');
 
   // As README "Use as a library" says: the host serves the bundled embedder model, here from /persona-models/
   // (consumer.ts passes `embedderModels`).
@@ -128,7 +128,11 @@ describe('the packed tarball', () => {
 describe('a host app that installs it', () => {
   test('type-checks in strict mode against the declarations, and the wrong calls are refused', () => {
     // Unused `@ts-expect-error` lines are errors too: the refusals in consumer.ts must each be refused.
-    expect(typeCheck.ok ? '' : typeCheck.output).toBe('');
+    expect(typeErrors.bundler).toBe('');
+  });
+
+  test('type-checks the same under moduleResolution nodenext (every import in the declarations names its file)', () => {
+    expect(typeErrors.nodenext).toBe('');
   });
 
   test('finds no error in Persona’s own declaration files when every declaration file is checked', () => {

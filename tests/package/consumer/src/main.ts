@@ -1,5 +1,5 @@
 // The page's entry: runs the consumer and leaves its outcome where the test reads it.
-import { runConsumer, type ConsumerOutcome } from './consumer';
+import { runConsumer, type ConsumerOutcome } from './consumer.js';
 
 declare global {
   interface Window {
