@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'public/**', 'bench/results/**', '.tmp/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'public/**', 'bench/results/**', '.tmp/**', 'lib/**', 'tests/package/consumer/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

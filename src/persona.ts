@@ -3,6 +3,7 @@
 // through a callback, an AbortSignal cancels a call in the worker, and named errors arrive as their own classes.
 import { proxy, wrap, type Remote } from 'comlink';
 import { StoreClosedError } from './core/errors';
+import { bundledEmbedderAt } from './embed/embedder-config';
 import type { FeedbackSignal } from './core/feedback';
 import type { HistoryEvent, HistoryEventInput } from './core/history-event';
 import type { RetrieveOptions } from './core/hybrid-retriever';
@@ -49,6 +50,11 @@ export class Persona {
 
   static async create(options: PersonaOptions = {}): Promise<Persona> {
     installNamedErrorTransfer();
+    // A path for the embedder's model means the page's folder, not the engine worker's: resolve it here, and refuse a
+    // bad one before any worker starts.
+    if (options.embedderModels !== undefined) {
+      options = { ...options, embedderModels: bundledEmbedderAt(options.embedderModels, typeof document === 'undefined' ? location.href : document.baseURI).localModelPath };
+    }
     const { worker = startModuleWorker(engineWorkerUrl), ...open } = options;
     const host = wrap<EngineHost>(worker);
     // Calls to an engine worker that died fail with WorkerCrashedError instead of waiting forever.

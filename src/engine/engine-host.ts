@@ -14,6 +14,7 @@ import { SharedChatBackend } from '../llm/shared-chat-backend';
 import { detectCapabilities } from '../llm/capabilities';
 import type { DownloadProgress } from '../llm/model-file-cache';
 import { ModelManager } from '../llm/model-manager';
+import { BUNDLED_EMBEDDER, bundledEmbedderAt } from '../embed/embedder-config';
 import type { RetentionPolicy } from '../store/retention';
 import type { ExportOptions } from '../store/transfer/export';
 import type { ImportOptions } from '../store/transfer/import';
@@ -39,6 +40,11 @@ export interface EngineOpenOptions {
   runtime?: BackendKind;
   /** Persona and global defaults for cold start (see PersonaEngineOptions.priors). */
   priors?: PersonaEngineOptions['priors'];
+  /**
+   * The folder the bundled embedder model (`persona-glove-100d/`) is served from, an absolute path on the app's origin;
+   * default '/models/'. createPersona() also takes a path relative to the page, or a URL on the page's origin.
+   */
+  embedderModels?: string;
 }
 
 /** What the engine reports to the page: its own status and the embedder's. */
@@ -71,9 +77,12 @@ export class EngineHost {
     installNamedErrorTransfer();
   }
 
-  async open({ name, modelChannel, runtime = 'wllama', priors }: EngineOpenOptions = {}): Promise<HostStatus> {
+  async open({ name, modelChannel, runtime = 'wllama', priors, embedderModels }: EngineOpenOptions = {}): Promise<HostStatus> {
     const createLocal = this.runtimes[runtime];
     if (!createLocal) throw new InvalidInputError('runtime', `${runtime} is not available in this build`);
+    // Checked before anything opens. An absolute path only: the worker's own URL is no base the page meant
+    // (createPersona resolves the page's value first).
+    const bundled = embedderModels === undefined ? BUNDLED_EMBEDDER : bundledEmbedderAt(embedderModels);
     const store = await PersonaStore.open({
       ...(name ? { name } : {}),
       // Another tab upgrading or deleting the database takes it from this one: the page must hear of it to offer a
@@ -87,7 +96,7 @@ export class EngineHost {
     const intelligence = new HistoryIntelligence(store, (status) => {
       this.#intelligenceStatus = status;
       this.#emit();
-    });
+    }, bundled);
     await intelligence.start();
     const retrieval = intelligence.retrieval;
     if (!retrieval) {

@@ -1,6 +1,6 @@
 // What runs beside the store: the bundled embedder in its worker, the queue drained in the background as events
 // arrive, and retrieval over the history. Everything here runs on the device; the model comes from the app's origin.
-import { BUNDLED_EMBEDDER, embedderModelId } from '../embed/embedder-config';
+import { BUNDLED_EMBEDDER, embedderModelId, type EmbedderConfig } from '../embed/embedder-config';
 import { PendingEmbedder } from '../embed/pending-embedder';
 import { WorkerEmbedder } from '../embed/worker-embedder';
 import { EmbeddingQueue } from '../store/embedding-queue';
@@ -41,14 +41,16 @@ export class HistoryIntelligence {
   constructor(
     private readonly store: PersonaStore,
     private readonly onStatus: (status: IntelligenceStatus) => void,
+    /** The bundled model's configuration: where it is served (see bundledEmbedderAt). */
+    private readonly bundled: EmbedderConfig = BUNDLED_EMBEDDER,
   ) {}
 
   async start(): Promise<void> {
     this.onStatus({ phase: 'loading', embedded: 0, pending: 0 });
-    const starting = WorkerEmbedder.start(() => startModuleWorker(embedderWorkerUrl), BUNDLED_EMBEDDER);
+    const starting = WorkerEmbedder.start(() => startModuleWorker(embedderWorkerUrl), this.bundled);
     // When the history is already embedded with the bundled model, its index loads while the model loads.
     const recorded = await new EmbeddingQueue(this.store.connection).activeModel();
-    const expected = embedderModelId(BUNDLED_EMBEDDER);
+    const expected = embedderModelId(this.bundled);
     const early = recorded?.model === expected ? new PendingEmbedder(expected, recorded.dim, starting) : undefined;
     const opening = HistoryRetrieval.open(this.store, early);
     opening.catch(() => undefined);

@@ -17,6 +17,8 @@ import { type PersonaWidgetOptions, widgetMode, modelFromAttributes } from './wi
 import { widgetStyles } from './widget-styles';
 
 export type { PersonaWidgetOptions } from './widget-options';
+/** The host-facing types of the `persona/widget` entry. */
+export type { AskOptions, WidgetAnswer, WidgetConnection, WidgetMode, WidgetRankOptions } from './widget-connection';
 
 /** detail of `persona-answer`: an answer the widget gave, asked from the panel or by the host. */
 export interface PersonaAnswerDetail extends WidgetAnswer {
