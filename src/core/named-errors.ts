@@ -20,6 +20,9 @@ import {
   StoreVersionError,
   TamperedExportError,
   WebGPUUnavailableError,
+  WidgetFrameGoneError,
+  WidgetFrameTimeoutError,
+  WidgetMessageError,
   WorkerCrashedError,
   WrongPassphraseError,
 } from './errors';
@@ -45,4 +48,7 @@ export const NAMED_ERRORS: Readonly<Record<string, abstract new (...args: never[
   GenerationError,
   WebGPUUnavailableError,
   WorkerCrashedError,
+  WidgetMessageError,
+  WidgetFrameTimeoutError,
+  WidgetFrameGoneError,
 };
