@@ -262,3 +262,19 @@ export class WidgetFrameGoneError extends PersonaError {
     super(`Persona's widget frame is gone (${reason}); the request was not answered. Connect again to go on.`);
   }
 }
+
+/**
+ * The browser keeps no data for Persona's widget frame on this site: it blocks storage in frames from other sites
+ * (as it does when third-party cookies are blocked, in private windows, and in some browsers always).
+ */
+export class StorageBlockedError extends PersonaError {
+  override name = 'StorageBlockedError';
+
+  constructor(readonly frameOrigin: string) {
+    super(
+      `This browser blocks storage for ${frameOrigin} when it is embedded in another site (third-party storage, as with ` +
+        `blocked third-party cookies or a private window), so Persona's isolated widget cannot keep anything here. ` +
+        `Use the widget's same-origin mode, or allow third-party cookies for ${frameOrigin}.`,
+    );
+  }
+}

@@ -16,6 +16,7 @@ import {
   PersonaError,
   QuotaExceededStorageError,
   SegmentIntegrityError,
+  StorageBlockedError,
   StoreClosedError,
   StoreVersionError,
   TamperedExportError,
@@ -51,4 +52,5 @@ export const NAMED_ERRORS: Readonly<Record<string, abstract new (...args: never[
   WidgetMessageError,
   WidgetFrameTimeoutError,
   WidgetFrameGoneError,
+  StorageBlockedError,
 };

@@ -1,6 +1,7 @@
 // The isolated widget frame's page: starts Persona's engine here, at Persona's own origin, and opens the message
 // bridge to the page that embeds it. The listener is installed before anything is awaited, so no request sent once
 // the frame has loaded is missed; requests wait for the engine.
+import { StorageBlockedError } from '../../core/errors';
 import { describeError } from '../../ui/describe-error';
 import { createPersona } from '../../persona';
 import { FrameBridge } from './frame-bridge';
@@ -15,7 +16,17 @@ function show(state: 'ready' | 'failed', text: string): void {
   status.textContent = text;
 }
 
-const engine = createPersona();
+/** Whether the browser refuses this frame any storage (third-party storage blocked): then no engine can start. */
+function storageBlocked(): boolean {
+  try {
+    return typeof localStorage.length !== 'number';
+  } catch {
+    return true;
+  }
+}
+
+// Refused by name up front, so the host hears why at once rather than a store failing deep in the worker.
+const engine = storageBlocked() ? Promise.reject(new StorageBlockedError(location.origin)) : createPersona();
 const bridge = new FrameBridge({ engine, allowedOrigins: allowedWidgetHosts(), parent: window.parent });
 window.addEventListener('message', (event) => void bridge.handle(event));
 
