@@ -61,6 +61,41 @@ test('track then rank through the frame: the items like what the visitor rated c
   expect(items[0]?.reason).toMatch(/The Matrix|Alien/);
 });
 
+test("a ranking's reasons name only what this host recorded, never another site's history in the same storage", async () => {
+  const shared = await createPersona({ name: `widget-reasons-${crypto.randomUUID()}`, modelChannel: `llm-${crypto.randomUUID()}` });
+  try {
+    const bridge = new BridgeHarness(Promise.resolve(shared));
+    // Where the frame's storage is not partitioned by host site, another allowed site's events sit beside this one's.
+    await shared.record({ kind: 'rating', itemId: 'matrix', rating: 5, text: 'The Matrix: hackers fight machines in a simulated reality, science fiction action', source: 'https://news.example' });
+    // A host cannot pass its events off as another site's: the frame sets the source to the sender's origin.
+    const tracked = await bridge.send(request('t2', 'track', [{ kind: 'rating', itemId: 'alien', rating: 5, text: 'Alien: a crew in a spaceship hunted by a creature, science fiction horror', source: 'https://news.example' }]));
+    expect(tracked).toMatchObject({ type: 'result' });
+    const sources = (await shared.events.list({ limit: 10 })).events.map((event) => `${event.itemId ?? ''}@${event.source}`).sort();
+    expect(sources).toEqual(['alien@https://recipes.example', 'matrix@https://news.example']);
+
+    const films = [
+      { id: 'hackers', text: 'Hackers fight machines inside a simulated reality: science fiction action' },
+      { id: 'aliens', text: 'Aliens: a spaceship crew hunted by a creature, science fiction horror' },
+      { id: 'cooking', text: 'Julie and Julia: a cooking film about recipes and French food' },
+      { id: 'romance', text: 'Pride and Prejudice: a romantic love story of manners and marriage' },
+      { id: 'garden', text: 'A quiet documentary about gardening, flowers and vegetables' },
+    ];
+    const reply = await bridge.send(request('r2', 'rank', [films]));
+    const items = (reply as Extract<FrameMessage, { type: 'result' }>).value as { id: string; reason: string; reasonKind: string; because?: { id: string } }[];
+    const byId = new Map(items.map((item) => [item.id, item]));
+    expect(byId.get('aliens')).toMatchObject({ reasonKind: 'liked-item', because: { id: 'alien' } });
+    expect(byId.get('aliens')?.reason).toMatch(/Alien/);
+    // The item nearest the other site's film keeps its place but not that film's name.
+    expect(byId.get('hackers')?.because).toBeUndefined();
+    for (const item of items) expect(item.reason).not.toMatch(/Matrix/);
+    // The engine itself, asked directly, does name it: the filter is what keeps it from the host.
+    const direct = await shared.rank(films);
+    expect(direct.find((item) => item.id === 'hackers')?.reason).toMatch(/Matrix/);
+  } finally {
+    await shared.close();
+  }
+});
+
 test('a message from an origin off the allow-list is ignored and logged by origin; nothing is recorded', async () => {
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
   try {
@@ -105,7 +140,8 @@ test(`while the engine is starting, requests wait; past ${MAX_IN_FLIGHT} in flig
   let start: (engine: Persona) => void = () => undefined;
   const starting = new BridgeHarness(new Promise<Persona>((resolve) => (start = resolve)));
   const waiting = Array.from({ length: MAX_IN_FLIGHT }, (_, i) => starting.deliver(request(`w${i}`, 'hello', [])));
-  expect(await starting.send(request('w0', 'hello', []))).toMatchObject({ id: 'w0', type: 'error', error: { name: 'WidgetMessageError', field: 'message.id' } });
+  // Refused without an id: the first w0's answer is still to come under it.
+  expect(await starting.send(request('w0', 'hello', []))).toMatchObject({ id: null, type: 'error', error: { name: 'WidgetMessageError', field: 'message.id' } });
   expect(await starting.send(request('one-too-many', 'hello', []))).toMatchObject({ type: 'error', error: { name: 'WidgetMessageError', reason: expect.stringMatching(/32 requests/) as unknown } });
   start(persona);
   await Promise.all(waiting);
