@@ -2,6 +2,8 @@
 // Every refusal is a WidgetMessageError naming the offending part; events are checked by the engine afterwards.
 import { describe, expect, test } from 'vitest';
 import { WidgetMessageError } from '../../../src/core/errors';
+import { RANK_HISTORY } from '../../../src/engine/persona-engine';
+import { RANKED_HISTORY } from '../../../src/widget/isolated/frame-bridge';
 import { isFrameMessage, MAX_RANK_ITEMS, MAX_TRACK_BATCH, parseRequest, readableId } from '../../../src/widget/isolated/protocol';
 
 const request = (method: string, args: unknown[], extra: Record<string, unknown> = {}) => ({ persona: 1, id: 'r-1', method, args, ...extra });
@@ -116,4 +118,8 @@ test('isFrameMessage recognises the frame replies and nothing else', () => {
   expect(isFrameMessage({ persona: 1, id: null, type: 'token', piece: 'Hi' })).toBe(false);
   expect(isFrameMessage({ persona: 1, id: 'a', type: 'error', error: 'boom' })).toBe(false);
   expect(isFrameMessage('{"persona":1}')).toBe(false);
+});
+
+test("the bridge scans as many of a host's events as rank() reads (it cannot import the engine's constant)", () => {
+  expect(RANKED_HISTORY).toBe(RANK_HISTORY);
 });
