@@ -94,6 +94,16 @@ function rankIds(page: Page): Promise<string[]> {
   }, films);
 }
 
+test("the frame page may be embedded by the build's host sites; the app's pages by no one else", async () => {
+  const frame = await fetch(frameUrl);
+  const ancestors = /frame-ancestors ([^;]*)/.exec(frame.headers.get('content-security-policy') ?? '')?.[1]?.split(' ');
+  expect(ancestors?.[0]).toBe("'self'");
+  expect(ancestors).toContain(hostOrigin);
+  expect(frame.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+  const app = await fetch(inject('baseURL'));
+  expect(app.headers.get('content-security-policy')).toMatch(/frame-ancestors 'self'$/);
+});
+
 test('track then rank reorders the host page through the frame; the host cannot read the frame storage; only the two origins are reached', async () => {
   const session = await allowingThirdPartyStorage();
   const page = await openHost(session, '/host.html');
