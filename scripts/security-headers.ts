@@ -7,6 +7,8 @@ export interface SecurityHeaderOptions {
   modelHosts?: readonly string[];
   /** Vite's dev server injects inline styles for hot reload; production never gets this relaxation. */
   dev?: boolean;
+  /** Origins that may embed the page besides its own (the widget frame's host sites). Default: none. */
+  frameAncestors?: readonly string[];
 }
 
 /**
@@ -33,9 +35,21 @@ export const MODEL_HOST_PRESETS: Readonly<Record<string, readonly string[]>> = {
  * each origin once. A path, a query or anything but http(s) is refused: connect-src takes origins.
  */
 export function modelHostsFrom(setting: string | undefined): string[] {
+  return originsFrom(setting, 'PERSONA_MODEL_HOSTS', MODEL_HOST_PRESETS, 'https://models.example.org');
+}
+
+/**
+ * PERSONA_WIDGET_HOSTS as origins: the host sites allowed to embed the isolated widget frame and talk to it
+ * (comma-separated bare origins, 'https://recipes.example,https://news.example'). No presets: each site is named.
+ */
+export function widgetHostsFrom(setting: string | undefined): string[] {
+  return originsFrom(setting, 'PERSONA_WIDGET_HOSTS', {}, 'https://recipes.example');
+}
+
+function originsFrom(setting: string | undefined, name: string, presets: Readonly<Record<string, readonly string[]>>, example: string): string[] {
   const hosts = new Set<string>();
   for (const entry of (setting ?? '').split(',').map((h) => h.trim()).filter(Boolean)) {
-    const preset = MODEL_HOST_PRESETS[entry];
+    const preset = presets[entry];
     if (preset) {
       for (const host of preset) hosts.add(host);
       continue;
@@ -44,20 +58,21 @@ export function modelHostsFrom(setting: string | undefined): string[] {
     try {
       url = new URL(entry);
     } catch {
-      throw new Error(`PERSONA_MODEL_HOSTS: "${entry}" is neither an origin (https://host) nor one of ${Object.keys(MODEL_HOST_PRESETS).join(', ')}`);
+      const presetNames = Object.keys(presets);
+      throw new Error(`${name}: "${entry}" is ${presetNames.length > 0 ? `neither an origin (https://host) nor one of ${presetNames.join(', ')}` : 'not an origin (https://host)'}`);
     }
     if (!['https:', 'http:'].includes(url.protocol) || url.origin !== entry.replace(/\/$/, '')) {
-      throw new Error(`PERSONA_MODEL_HOSTS: "${entry}" must be a bare http(s) origin such as https://models.example.org`);
+      throw new Error(`${name}: "${entry}" must be a bare http(s) origin such as ${example}`);
     }
     hosts.add(url.origin);
   }
   return [...hosts];
 }
 
-export function contentSecurityPolicy({ modelHosts = [], dev = false }: SecurityHeaderOptions = {}): string {
-  for (const host of modelHosts) {
+export function contentSecurityPolicy({ modelHosts = [], dev = false, frameAncestors = [] }: SecurityHeaderOptions = {}): string {
+  for (const host of [...modelHosts, ...frameAncestors]) {
     const url = new URL(host);
-    if (url.origin !== host.replace(/\/$/, '')) throw new Error(`modelHosts entry must be a bare origin: ${host}`);
+    if (url.origin !== host.replace(/\/$/, '')) throw new Error(`CSP host entry must be a bare origin: ${host}`);
   }
   const connect = ["'self'", ...modelHosts, ...(dev ? ['ws:'] : [])].join(' ');
   return [
@@ -73,7 +88,7 @@ export function contentSecurityPolicy({ modelHosts = [], dev = false }: Security
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
-    "frame-ancestors 'self'",
+    `frame-ancestors ${["'self'", ...frameAncestors].join(' ')}`,
   ].join('; ');
 }
 
@@ -102,3 +117,18 @@ export const WIDGET_ASSET_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Cross-Origin-Resource-Policy': 'cross-origin',
 } as const;
+
+/** The isolated widget frame's page (a second page of the build, embedded by host sites). */
+export const WIDGET_FRAME_PAGE = '/widget-frame.html';
+
+/**
+ * The widget frame page's headers: the app's, except that the allowed host sites may embed it (frame-ancestors) and
+ * load it under their own cross-origin isolation (CORP). Every other page keeps frame-ancestors 'self'.
+ */
+export function widgetFrameHeaders(options: SecurityHeaderOptions & { widgetHosts: readonly string[] }): Record<string, string> {
+  const { widgetHosts, ...rest } = options;
+  return {
+    ...securityHeaders({ ...rest, frameAncestors: widgetHosts }),
+    'Cross-Origin-Resource-Policy': 'cross-origin',
+  };
+}

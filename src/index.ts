@@ -55,6 +55,10 @@ export {
   ModelUnsupportedError,
   WebGPUUnavailableError,
   WorkerCrashedError,
+  StorageBlockedError,
+  WidgetFrameGoneError,
+  WidgetFrameTimeoutError,
+  WidgetMessageError,
 } from './core/errors';
 
 // ── Retrieval over the user's history (the engine API of a later step wraps these) ─────────────────────────────
@@ -111,3 +115,5 @@ export type { DeviceCapabilities, PromptApiAvailability, WebGpuCapability } from
 export { chooseBackend, llamaThreads, type BackendChoice, type BackendOption, type ModelNeeds } from './core/backend-choice';
 /** The curated models, their files at the hub or a self-hosted base URL. */
 export { findModel, MODEL_CATALOGUE, modelSpecFor, needsOf, type CatalogueModel, type ModelHost } from './llm/model-catalogue';
+/** The widget's isolated mode, host side: the engine in an iframe from Persona's origin, reached over postMessage. */
+export { connectIsolated, type ConnectIsolatedOptions } from './widget/isolated/connect-isolated';

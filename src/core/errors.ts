@@ -220,3 +220,61 @@ export class ModelHostNotAllowedError extends PersonaError {
     );
   }
 }
+
+/**
+ * A message to Persona's isolated widget frame broke its protocol (src/widget/isolated/protocol.ts): not a Persona
+ * request, an unknown method, arguments of the wrong shape, or over a size bound. The frame changed nothing.
+ */
+export class WidgetMessageError extends PersonaError {
+  override name = 'WidgetMessageError';
+
+  constructor(
+    /** Path of the offending part of the message, e.g. `args[0][3].id`. */
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`Widget message rejected: ${field} ${reason}. Nothing was changed.`);
+  }
+}
+
+/** Persona's isolated widget frame did not say it was ready in time: the page cannot talk to it. */
+export class WidgetFrameTimeoutError extends PersonaError {
+  override name = 'WidgetFrameTimeoutError';
+
+  constructor(
+    readonly frameOrigin: string,
+    readonly timeoutMs: number,
+    /** The frame build's setting that must list this page's origin. */
+    readonly setting: string,
+  ) {
+    super(
+      `Persona's widget frame at ${frameOrigin} did not answer within ${timeoutMs} ms. Check the frame URL, and that ` +
+        `the frame was built with this page's origin in ${setting} (otherwise it refuses to be embedded here).`,
+    );
+  }
+}
+
+/** Persona's isolated widget frame went away (removed, reloaded or closed) while requests were pending or after. */
+export class WidgetFrameGoneError extends PersonaError {
+  override name = 'WidgetFrameGoneError';
+
+  constructor(readonly reason: string) {
+    super(`Persona's widget frame is gone (${reason}); the request was not answered. Connect again to go on.`);
+  }
+}
+
+/**
+ * The browser keeps no data for Persona's widget frame on this site: it blocks storage in frames from other sites
+ * (as it does when third-party cookies are blocked, in private windows, and in some browsers always).
+ */
+export class StorageBlockedError extends PersonaError {
+  override name = 'StorageBlockedError';
+
+  constructor(readonly frameOrigin: string) {
+    super(
+      `This browser blocks storage for ${frameOrigin} when it is embedded in another site (third-party storage, as with ` +
+        `blocked third-party cookies or a private window), so Persona's isolated widget cannot keep anything here. ` +
+        `Use the widget's same-origin mode, or allow third-party cookies for ${frameOrigin}.`,
+    );
+  }
+}

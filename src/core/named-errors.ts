@@ -16,10 +16,14 @@ import {
   PersonaError,
   QuotaExceededStorageError,
   SegmentIntegrityError,
+  StorageBlockedError,
   StoreClosedError,
   StoreVersionError,
   TamperedExportError,
   WebGPUUnavailableError,
+  WidgetFrameGoneError,
+  WidgetFrameTimeoutError,
+  WidgetMessageError,
   WorkerCrashedError,
   WrongPassphraseError,
 } from './errors';
@@ -45,4 +49,8 @@ export const NAMED_ERRORS: Readonly<Record<string, abstract new (...args: never[
   GenerationError,
   WebGPUUnavailableError,
   WorkerCrashedError,
+  WidgetMessageError,
+  WidgetFrameTimeoutError,
+  WidgetFrameGoneError,
+  StorageBlockedError,
 };

@@ -98,7 +98,7 @@ const DEFAULT_ANSWER_TOKENS = 512;
 /** What says the user likes an item: a rating, or having clicked, read, viewed or bought it. */
 const RANK_SIGNALS = new Set(['rating', 'click', 'read', 'view', 'purchase']);
 /** The newest events ranking reads the user's taste from. */
-const RANK_HISTORY = 500;
+export const RANK_HISTORY = 500;
 
 /** An item a host asks Persona to rank. */
 export interface RankInput {

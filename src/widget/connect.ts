@@ -2,7 +2,7 @@
 // loaded when it is first needed, so the widget's entry stays small (its budget: scripts/size-budget.ts).
 import type { SameOriginOptions } from './same-origin-connection';
 import type { WidgetConnection, WidgetMode } from './widget-connection';
-import { WidgetModeUnavailableError } from './widget-errors';
+import { InvalidInputError } from '../core/errors';
 import type { KnowledgeSource } from './widget-knowledge';
 
 export interface ConnectOptions extends SameOriginOptions {
@@ -16,8 +16,12 @@ export interface ConnectOptions extends SameOriginOptions {
 
 export async function connectWidget(options: ConnectOptions): Promise<WidgetConnection | (WidgetConnection & KnowledgeSource)> {
   if (options.mode === 'isolated') {
-    // The isolated connection (an iframe on Persona's origin, over postMessage) joins the build at merge.
-    throw new WidgetModeUnavailableError('isolated');
+    // The engine and the data stay in a frame on Persona's origin; this page only talks to it (isolated/).
+    const { frameUrl, container, signal } = options;
+    if (!frameUrl) throw new InvalidInputError('frameUrl', 'is needed in isolated mode: the URL of widget-frame.html on Persona\'s origin');
+    if (!container) throw new InvalidInputError('container', 'is needed in isolated mode: where the frame goes');
+    const { connectIsolated } = await import('./isolated/connect-isolated');
+    return connectIsolated({ frameUrl, container, ...(signal ? { signal } : {}) });
   }
   const { connectSameOrigin } = await import('./same-origin-connection');
   const { model, priors, database, source } = options;

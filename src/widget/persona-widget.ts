@@ -69,6 +69,8 @@ export class PersonaWidget extends LitElement {
 
   #connection: Promise<WidgetConnection> | undefined;
   #stop: AbortController | undefined;
+  /** Isolated mode: where Persona's frame lives, inside the shadow root, out of sight and out of the host's CSS. */
+  #frameHost: HTMLElement | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -85,6 +87,8 @@ export class PersonaWidget extends LitElement {
     this.#connection = undefined;
     this.ready = false;
     void connection?.then((c) => c.close()).catch(() => undefined);
+    this.#frameHost?.remove();
+    this.#frameHost = undefined;
   }
 
   /** Records what the visitor did on the host's site (a view, a click, a rating, …) on their device. */
@@ -178,6 +182,13 @@ export class PersonaWidget extends LitElement {
 
   #renderKnown() {
     const known = this.known;
+    if (widgetModeOrUndefined(this.mode) === 'isolated') {
+      // The point of isolated mode: this page never sees the profile. The visitor reviews it on Persona's own site.
+      return html`<p class="muted">
+        What Persona knows about you is kept on its own site, out of this page's reach. Open
+        <a href=${new URL('./', defaultFrameUrl()).href} target="_blank" rel="noopener">Persona</a> to see it, edit it or delete it.
+      </p>`;
+    }
     if (!known) return html`<p class="muted">${this.ready ? 'Loading…' : 'Not connected yet.'}</p>`;
     const empty = known.preferences.length + known.memories.length + known.interests.length + known.recent.length === 0;
     if (empty) return html`<p class="muted">Persona knows nothing about you yet.</p>`;
@@ -311,8 +322,9 @@ export class PersonaWidget extends LitElement {
       return;
     }
     const model = this.options.model ?? modelFromAttributes(this.model, this.modelUrl, this.modelHost, document.baseURI);
-    const { priors, database, source = `widget:${location.hostname || 'page'}`, frameUrl } = this.options;
-    const connecting = connectWidget({ mode, model, priors, database, source, frameUrl });
+    const { priors, database, source = `widget:${location.hostname || 'page'}`, frameUrl = defaultFrameUrl() } = this.options;
+    const container = mode === 'isolated' ? this.#frameContainer() : undefined;
+    const connecting = connectWidget({ mode, model, priors, database, source, frameUrl, ...(container ? { container } : {}) });
     this.#connection = connecting;
     connecting.then(
       () => {
@@ -325,6 +337,19 @@ export class PersonaWidget extends LitElement {
         if (this.#connection === connecting) this.#fail('connect', error);
       },
     );
+  }
+
+  /** A zero-size box in the shadow root for the isolated frame: it runs the engine, the panel stays the host's. */
+  #frameContainer(): HTMLElement {
+    this.#frameHost?.remove();
+    const box = document.createElement('div');
+    box.className = 'frame';
+    box.setAttribute('aria-hidden', 'true');
+    // CSSOM, not a style attribute: a host page's CSP may refuse inline style attributes but never this.
+    Object.assign(box.style, { position: 'absolute', width: '0', height: '0', overflow: 'hidden', border: '0' });
+    this.renderRoot.appendChild(box);
+    this.#frameHost = box;
+    return box;
   }
 
   /** Runs `work` on the connection; a failure is shown, sent as persona-error, and rethrown to the caller. */
@@ -349,6 +374,20 @@ export class PersonaWidget extends LitElement {
 
   #emit(type: string, detail: unknown): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+/** The frame page beside this script (persona-widget.js and widget-frame.html sit at the root of Persona's build). */
+const FRAME_PAGE = 'widget-frame.html';
+function defaultFrameUrl(): string {
+  return new URL(FRAME_PAGE, import.meta.url).href;
+}
+
+function widgetModeOrUndefined(value: string): WidgetMode | undefined {
+  try {
+    return widgetMode(value);
+  } catch {
+    return undefined;
   }
 }
 

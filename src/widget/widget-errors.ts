@@ -1,15 +1,6 @@
 // The widget's own named errors (see src/core/errors.ts for the rules they follow).
 import { PersonaError } from '../core/errors';
 
-/** The page asked for a widget mode this build does not include. */
-export class WidgetModeUnavailableError extends PersonaError {
-  override name = 'WidgetModeUnavailableError';
-
-  constructor(readonly mode: string) {
-    super(`${mode} mode is not available in this build. Use mode="same-origin", or a build of Persona that includes ${mode} mode.`);
-  }
-}
-
 /** A call came before the widget was connected, or after it was removed from the page. */
 export class WidgetNotConnectedError extends PersonaError {
   override name = 'WidgetNotConnectedError';

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import { WIDGET_ASSET_HEADERS } from '../../scripts/security-headers';
 import { test } from './browser-session';
-import { eventually, expectOnlyTheTwoOrigins, hostPageUrl, openHostPage, useHostSite, watched, watchedPage } from './widget-host-page';
+import { eventually, expectOnlyTheTwoOrigins, openHostPage, useHostSite, watched } from './widget-host-page';
 
 const TIMEOUT = 240_000;
 const host = useHostSite();
@@ -207,14 +207,6 @@ describe('the widget on a host page of another site', () => {
     },
     TIMEOUT,
   );
-
-  test('isolated mode, not in this build yet, is refused by name', async ({ session }) => {
-    const page = await watchedPage(session);
-    await page.goto(hostPageUrl(host(), session.baseURL, { mode: 'isolated' }));
-    await eventually(async () => (await watched(page)).errors).toEqual([expect.stringMatching(/^WidgetModeUnavailableError: isolated mode is not available in this build/)]);
-    expect((await watched(page)).ready).toEqual([]);
-    expectOnlyTheTwoOrigins(session, host());
-  });
 });
 
 /** Script-injection payloads, each calling the page's tripwire if it ever ran. */

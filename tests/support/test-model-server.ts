@@ -43,6 +43,7 @@ export const NEEDS_TEST_MODELS = [
   'tests/browser/engine/persona-engine.test.ts',
   'tests/browser/engine/create-persona.test.ts',
   'tests/browser/engine/rank-rerank.test.ts',
+  'tests/browser/widget/connect-isolated.test.ts',
   'tests/e2e/chat.test.ts',
   'tests/e2e/profile.test.ts',
   'tests/e2e/model-download-faults.test.ts',
