@@ -17,11 +17,12 @@ export interface ConnectOptions extends SameOriginOptions {
 export async function connectWidget(options: ConnectOptions): Promise<WidgetConnection | (WidgetConnection & KnowledgeSource)> {
   if (options.mode === 'isolated') {
     // The engine and the data stay in a frame on Persona's origin; this page only talks to it (isolated/).
-    const { frameUrl, container, signal } = options;
+    const { frameUrl, container, signal, model } = options;
     if (!frameUrl) throw new InvalidInputError('frameUrl', 'is needed in isolated mode: the URL of widget-frame.html on Persona\'s origin');
     if (!container) throw new InvalidInputError('container', 'is needed in isolated mode: where the frame goes');
     const { connectIsolated } = await import('./isolated/connect-isolated');
-    return connectIsolated({ frameUrl, container, ...(signal ? { signal } : {}) });
+    const { frameUrlWithModel } = await import('./isolated/frame-model');
+    return connectIsolated({ frameUrl: frameUrlWithModel(frameUrl, model), container, ...(signal ? { signal } : {}) });
   }
   const { connectSameOrigin } = await import('./same-origin-connection');
   const { model, priors, database, source } = options;

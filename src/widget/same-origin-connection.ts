@@ -7,6 +7,7 @@ import { createPersona, type Persona } from '../persona';
 import { storedInterests } from '../ui/profile/profile-words';
 import type { AskOptions, WidgetAnswer, WidgetConnection, WidgetRankOptions } from './widget-connection';
 import type { Forgettable, KnowledgeSource, WidgetKnowledge } from './widget-knowledge';
+import { modelOnDemand, type ModelOnDemand } from './model-on-demand';
 import { rankOptions } from './widget-options';
 
 export interface SameOriginOptions {
@@ -32,13 +33,14 @@ export async function connectSameOrigin(options: SameOriginOptions = {}): Promis
 
 class SameOriginConnection implements WidgetConnection, KnowledgeSource {
   readonly mode = 'same-origin' as const;
-  /** The model, once its load has started: every question waits for the same load. */
-  #loading: Promise<unknown> | undefined;
+  readonly #modelReady: ModelOnDemand;
 
   constructor(
     private readonly persona: Persona,
     private readonly options: SameOriginOptions,
-  ) {}
+  ) {
+    this.#modelReady = modelOnDemand(persona, options.model);
+  }
 
   async track(event: HistoryEventInput | readonly HistoryEventInput[]): Promise<void> {
     const source = this.options.source;
@@ -87,17 +89,5 @@ class SameOriginConnection implements WidgetConnection, KnowledgeSource {
 
   close(): Promise<void> {
     return this.persona.close();
-  }
-
-  /** Loads the configured model once; without one, the engine's own error (ModelNotLoadedError) says what to do. */
-  async #modelReady(signal: AbortSignal | undefined): Promise<void> {
-    const model = this.options.model;
-    if (!model) return;
-    this.#loading ??= this.persona.models.load(model, signal ? { signal } : {}).catch((error: unknown) => {
-      // A failed or stopped load is tried again by the next question.
-      this.#loading = undefined;
-      throw error;
-    });
-    await this.#loading;
   }
 }

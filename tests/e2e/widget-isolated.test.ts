@@ -4,18 +4,13 @@
 // frame's storage; a third site (http://[::1]:PORT3) inside the host page is ignored and logged by the frame; a site
 // off the list cannot even embed it; and every request goes to those origins only. Where the browser blocks
 // third-party storage (this Chromium's default, as with blocked third-party cookies), connecting fails by name.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, onTestFinished } from 'vitest';
-import { BrowserSession, test } from './browser-session';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { test } from './browser-session';
 import { bundleConnectIsolated, hostPage, serveSite, strangerPage } from './widget-host-site';
+import { allowingThirdPartyStorage, elementPage, frameOrigin, frameUrl, hostOrigin, openHost, personaFrame } from './widget-isolated-session';
 
-const hostOrigin = inject('widgetHostOrigin');
-const frameOrigin = new URL(inject('baseURL')).origin;
-const frameUrl = `${frameOrigin}/widget-frame.html`;
 const servers: Server[] = [];
 let strangerOrigin: string;
 
@@ -37,34 +32,8 @@ afterAll(async () => {
   for (const server of servers) await new Promise((resolve) => server.close(resolve));
 });
 
-/**
- * A browser profile that allows third-party cookies, and with them storage in frames from other sites, as a
- * person's browser commonly does. A fresh profile of this Chromium blocks them, and the frame could keep nothing.
- */
-async function allowingThirdPartyStorage(): Promise<BrowserSession> {
-  const dir = mkdtempSync(join(tmpdir(), 'persona-widget-profile-'));
-  mkdirSync(join(dir, 'Default'));
-  writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }));
-  const session = await BrowserSession.persistent(dir, inject('baseURL'));
-  onTestFinished(async () => {
-    await session.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return session;
-}
 
-async function openHost(session: BrowserSession, path: string, origin = hostOrigin): Promise<Page> {
-  const page = await session.newPage();
-  await page.goto(`${origin}${path}`);
-  await expect.poll(() => page.evaluate(() => (window as { connected?: string }).connected), { timeout: 60_000 }).toBeDefined();
-  return page;
-}
 
-function personaFrame(page: Page): Frame {
-  const frame = page.frames().find((f) => f.url() === frameUrl);
-  if (!frame) throw new Error(`no frame at ${frameUrl}`);
-  return frame;
-}
 
 /** Events in the frame's own database, read with the test's privilege over the frame (no host page can). */
 function storedEvents(frame: Frame): Promise<{ text: string; source: string }[]> {
@@ -98,17 +67,6 @@ function rankIds(page: Page): Promise<string[]> {
   }, films);
 }
 
-/** A host page that uses the <persona-widget> element itself in isolated mode, its script from Persona's origin. */
-function elementPage(): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Films</title>
-<script type="module" src="${frameOrigin}/persona-widget.js"></script></head>
-<body><persona-widget mode="isolated"></persona-widget>
-<script type="module">
-  const widget = document.querySelector('persona-widget');
-  widget.addEventListener('persona-ready', () => { window.connected = 'yes'; });
-  widget.addEventListener('persona-error', (event) => { window.connected = 'error: ' + event.detail.message; });
-</script></body></html>`;
-}
 
 test("the frame page may be embedded by the build's host sites; the app's pages by no one else", async () => {
   const frame = await fetch(frameUrl);

@@ -50,6 +50,7 @@ export const NEEDS_TEST_MODELS = [
   'tests/e2e/models.test.ts',
   'tests/e2e/xss.test.ts',
   'tests/e2e/widget-ask.test.ts',
+  'tests/e2e/widget-isolated-ask.test.ts',
 ];
 
 /**

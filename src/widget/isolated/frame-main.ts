@@ -5,6 +5,7 @@ import { StorageBlockedError } from '../../core/errors';
 import { describeError } from '../../ui/describe-error';
 import { createPersona } from '../../persona';
 import { FrameBridge } from './frame-bridge';
+import { askingWithModel, frameModel } from './frame-model';
 import { allowedWidgetHosts } from './widget-hosts';
 import './frame.css';
 
@@ -26,7 +27,7 @@ function storageBlocked(): boolean {
 }
 
 // Refused by name up front, so the host hears why at once rather than a store failing deep in the worker.
-const engine = storageBlocked() ? Promise.reject(new StorageBlockedError(location.origin)) : createPersona();
+const engine = storageBlocked() ? Promise.reject(new StorageBlockedError(location.origin)) : createPersona().then((persona) => askingWithModel(persona, frameModel(location.href)));
 const bridge = new FrameBridge({ engine, allowedOrigins: allowedWidgetHosts(), parent: window.parent });
 window.addEventListener('message', (event) => void bridge.handle(event));
 
