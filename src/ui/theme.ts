@@ -31,6 +31,23 @@ export const themeTokens = css`
   }
 `;
 
+/** The button variants every Persona surface shares (the app's views and the widget), in the theme's colours. */
+export const buttonVariants = css`
+  button.primary {
+    background: var(--persona-accent);
+    color: var(--persona-on-accent);
+    border-color: var(--persona-accent);
+  }
+  button.danger {
+    color: var(--persona-danger);
+    border-color: var(--persona-danger);
+  }
+  button:disabled {
+    cursor: not-allowed;
+    opacity: 0.6;
+  }
+`;
+
 /**
  * What every view shares: headings, buttons, fields, the focus ring, alerts and muted text, all from the tokens, so
  * a view only styles what is its own.
@@ -66,19 +83,7 @@ export const baseStyles = css`
     background: var(--persona-surface);
     min-height: 2.25rem;
   }
-  button.primary {
-    background: var(--persona-accent);
-    color: var(--persona-on-accent);
-    border-color: var(--persona-accent);
-  }
-  button.danger {
-    color: var(--persona-danger);
-    border-color: var(--persona-danger);
-  }
-  button:disabled {
-    cursor: not-allowed;
-    opacity: 0.6;
-  }
+  ${buttonVariants}
   input,
   select,
   textarea {

@@ -4,7 +4,7 @@
 // still inherit, so a host restyles the widget by setting them on <persona-widget>, or through ::part().
 // Sizes are px and em, never rem: rem follows the host page's root font size, which is the host's to change.
 import { css } from 'lit';
-import { themeTokens } from '../ui/theme';
+import { buttonVariants, themeTokens } from '../ui/theme';
 
 const widgetOwn = css`
   :host {
@@ -148,19 +148,7 @@ const widgetOwn = css`
     background: var(--persona-surface);
     min-height: 2.25em;
   }
-  button.primary {
-    background: var(--persona-accent);
-    color: var(--persona-on-accent);
-    border-color: var(--persona-accent);
-  }
-  button.danger {
-    color: var(--persona-danger);
-    border-color: var(--persona-danger);
-  }
-  button:disabled {
-    cursor: not-allowed;
-    opacity: 0.6;
-  }
+  ${buttonVariants}
   textarea {
     padding: 0.375em 0.5em;
     border: 1px solid var(--persona-border);
