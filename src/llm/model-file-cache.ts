@@ -201,10 +201,14 @@ export class ModelFileCache {
     try {
       if (!response.body) throw new Error('the response has no body');
       await drainInto(response.body, async (chunk) => {
+        // Reading runs ahead of writing, so the whole file may be read already when the user cancels: stop here.
+        signal?.throwIfAborted();
         await writable.write(chunk);
         loaded += chunk.byteLength;
         report();
       });
+      // A cancel that came with the last chunk written still cancels: the caller has not been told it finished.
+      signal?.throwIfAborted();
     } catch (error) {
       if (isQuotaExceeded(error)) {
         // The disk, not the connection, gave out (the quota moved, or the server sent no length to check first):
