@@ -4,6 +4,7 @@ import type { ChangeListener } from './change-feed';
 import { StoreConnection, type StoreOptions } from './connection';
 import { EventLog } from './events';
 import { FeedbackStore } from './feedback';
+import { LockStore } from './lock/lock-store';
 import { MemoryStore } from './memories';
 import { ProfileStore } from './profile';
 import { RetentionPolicyStore } from './retention';
@@ -21,6 +22,8 @@ export class PersonaStore {
   readonly feedback: FeedbackStore;
   readonly settings: SettingsStore;
   readonly retention: RetentionPolicyStore;
+  /** The opt-in lock: content sealed at rest with a passphrase. */
+  readonly lock: LockStore;
 
   private constructor(readonly connection: StoreConnection) {
     this.events = new EventLog(connection);
@@ -30,6 +33,7 @@ export class PersonaStore {
     this.feedback = new FeedbackStore(connection);
     this.settings = new SettingsStore(connection);
     this.retention = new RetentionPolicyStore(connection, this.settings);
+    this.lock = new LockStore(connection);
   }
 
   static async open(options: StoreOptions = {}): Promise<PersonaStore> {
