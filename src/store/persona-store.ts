@@ -1,4 +1,5 @@
 // Everything Persona keeps about one user, behind one object: open it, use its parts, close or wipe it.
+import { LockedError } from '../core/errors';
 import type { HistoryEvent, HistoryEventInput } from '../core/history-event';
 import type { ChangeListener } from './change-feed';
 import { StoreConnection, type StoreOptions } from './connection';
@@ -67,6 +68,8 @@ export class PersonaStore {
 
   /** Streams everything as an NDJSON export file (see docs/export-format.md), encrypted when a passphrase is given. */
   export(options: ExportOptions = {}): ReadableStream<Uint8Array> {
+    // Refused at once rather than as a stream that fails at its first read.
+    if (this.connection.locked) throw new LockedError('an export needs the data');
     return exportData(this.connection, options);
   }
 
