@@ -51,9 +51,15 @@ export class PersonaStore {
   async record(input: HistoryEventInput | readonly HistoryEventInput[]): Promise<HistoryEvent | HistoryEvent[]> {
     const batch: readonly HistoryEventInput[] = isBatch(input) ? input : [input];
     const stored = await this.events.record(batch);
-    await this.retention.apply();
-    const tokenizer = this.connection.tokenizer;
-    if (tokenizer) await this.segments.compactIfFragmented(postingsSpace(tokenizer.id));
+    try {
+      await this.retention.apply();
+      const tokenizer = this.connection.tokenizer;
+      if (tokenizer) await this.segments.compactIfFragmented(postingsSpace(tokenizer.id));
+    } catch (error) {
+      // Locked since the events were written (and sealed with the rest): they are stored, so record() succeeded;
+      // the upkeep runs again after the next record.
+      if (!(error instanceof LockedError)) throw error;
+    }
     return isBatch(input) ? stored : (stored[0] as HistoryEvent);
   }
 

@@ -1,6 +1,7 @@
 // The opt-in lock at the store: sealing every content value at rest, refusing content reads and writes while
 // locked, a wrong passphrase changing nothing, and unlocking restoring every record exactly. Runs in Node
 // (fake-indexeddb) and in Chromium.
+import type { IDBPDatabase } from 'idb';
 import { afterEach, describe, expect, test } from 'vitest';
 import { InvalidInputError, LockedError, WrongPassphraseError } from '../../../src/core/errors';
 import { decodeValue, encodeValue } from '../../../src/store/lock/sealed-value';
@@ -150,5 +151,47 @@ describe('the lock', () => {
     expect(await store.lock.disable('p1')).toEqual({ enabled: false, locked: false, keyHeld: false });
     expect(foundIn(await dumpDatabase(store.name), SECRETS)).toEqual([...SECRETS]);
     expect((await store.memories.list()).length).toBe(1);
+  });
+});
+
+describe('writes racing the lock', () => {
+  test('a write during lock() is either sealed with the rest or refused: never left in plain form', async () => {
+    const store = await filledStore();
+    await store.lock.enable('pass phrase', FAST);
+    const locking = store.lock.lock();
+    const writes = await Promise.allSettled(
+      ['racingwombat', 'racingnarwhal', 'racingokapi'].map((word) => store.record({ kind: 'note', text: `a ${word} note` })),
+    );
+    await locking;
+    expect(foundIn(await dumpDatabase(store.name), ['racingwombat', 'racingnarwhal', 'racingokapi'])).toEqual([]);
+    await store.lock.unlock('pass phrase');
+    const texts = (await store.events.list({ limit: 100 })).events.map((e) => e.text);
+    writes.forEach((write, i) => {
+      const word = ['racingwombat', 'racingnarwhal', 'racingokapi'][i] as string;
+      if (write.status === 'fulfilled') expect(texts).toContain(`a ${word} note`);
+      else {
+        expect(write.reason).toBeInstanceOf(LockedError);
+        expect(texts).not.toContain(`a ${word} note`);
+      }
+    });
+  });
+});
+
+describe('damaged sealed data', () => {
+  test('a sealed record altered on disk fails unlock whole and leaves everything sealed', async () => {
+    const store = await filledStore();
+    await store.lock.enable('pass phrase', FAST);
+    await store.lock.lock();
+    // Flip one ciphertext byte of one memory, as someone editing the database file would.
+    const db = store.connection.db as unknown as IDBPDatabase;
+    const [sealed] = (await db.getAll('memories')) as { id: string; sealed: Uint8Array }[];
+    if (!sealed) throw new Error('no sealed memory');
+    sealed.sealed[20] = (sealed.sealed[20] ?? 0) ^ 1;
+    await db.put('memories', sealed);
+    const damaged = await dumpDatabase(store.name);
+
+    await expect(store.lock.unlock('pass phrase')).rejects.toMatchObject({ name: 'TamperedExportError', message: expect.stringContaining('memories') as string });
+    expect(await dumpDatabase(store.name)).toEqual(damaged);
+    expect(await store.lock.status()).toMatchObject({ locked: true });
   });
 });
