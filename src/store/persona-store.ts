@@ -81,6 +81,7 @@ export class PersonaStore {
 
   /** What import() would add, update and skip, without changing anything. */
   previewImport(source: Blob, options: ImportOptions = {}): Promise<ImportPreview> {
+    if (this.connection.locked) return Promise.reject(new LockedError('an import needs the data'));
     return previewImport(this.connection, source, options);
   }
 
@@ -89,6 +90,8 @@ export class PersonaStore {
    * if set, applies afterwards as it does after record().
    */
   async import(source: Blob, options: ImportOptions = {}): Promise<ImportReport> {
+    // Refused before anything is staged; the import's own transaction would refuse it anyway.
+    if (this.connection.locked) throw new LockedError('an import needs the data');
     const report = await importData(this.connection, source, options);
     await this.retention.apply();
     return report;

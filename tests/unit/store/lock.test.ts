@@ -154,6 +154,23 @@ describe('the lock', () => {
   });
 });
 
+describe('leaving locked data', () => {
+  test('import and export are refused while locked and stage nothing; wipe needs no passphrase', async () => {
+    const store = await filledStore();
+    await store.lock.enable('pass phrase', FAST);
+    await store.lock.lock();
+    const file = new Blob(['{"format":"persona-export","version":1}\n']);
+    await expect(store.previewImport(file)).rejects.toBeInstanceOf(LockedError);
+    await expect(store.import(file)).rejects.toBeInstanceOf(LockedError);
+    expect(() => store.export()).toThrow(LockedError);
+    expect((await dumpDatabase(store.name)).records['staging']?.values).toEqual([]);
+
+    const name = store.name;
+    await store.wipe();
+    expect((await indexedDB.databases()).map((db) => db.name)).not.toContain(name);
+  });
+});
+
 describe('writes racing the lock', () => {
   test('a write during lock() is either sealed with the rest or refused: never left in plain form', async () => {
     const store = await filledStore();
