@@ -40,7 +40,13 @@ class SnapshotStale extends Error {}
 export class LockStore {
   #key: CryptoKey | undefined;
 
-  constructor(private readonly connection: StoreConnection) {}
+  constructor(private readonly connection: StoreConnection) {
+    // Locked or turned off from another tab: the key must not outlive the unlocked state here either.
+    connection.feed.subscribe((message) => {
+      const lockRemoved = message.changes.some((change) => change.store === 'meta' && change.op === 'delete' && change.ids?.includes('lock') !== false);
+      if (message.lifecycle === 'locked' || message.lifecycle === 'wiped' || lockRemoved) this.#key = undefined;
+    });
+  }
 
   async status(): Promise<LockStatus> {
     const record = await this.#record();

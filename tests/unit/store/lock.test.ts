@@ -154,6 +154,22 @@ describe('the lock', () => {
   });
 });
 
+describe('several connections', () => {
+  test('a lock from another connection makes this one forget its key', async () => {
+    const store = await filledStore();
+    const other = await openTestStore({ name: store.name });
+    stores.push(other);
+    await store.lock.enable('pass phrase', FAST);
+    expect((await store.lock.status()).keyHeld).toBe(true);
+    await other.lock.lock('pass phrase');
+    await expect.poll(() => store.lock.status(), { timeout: 10_000 }).toEqual({ enabled: true, locked: true, keyHeld: false });
+    await expect(store.lock.lock()).resolves.toMatchObject({ locked: true });
+    await store.lock.unlock('pass phrase');
+    await other.lock.disable('pass phrase');
+    await expect.poll(() => store.lock.status(), { timeout: 10_000 }).toEqual({ enabled: false, locked: false, keyHeld: false });
+  });
+});
+
 describe('leaving locked data', () => {
   test('import and export are refused while locked and stage nothing; wipe needs no passphrase', async () => {
     const store = await filledStore();
