@@ -32,12 +32,15 @@ export type { Preference, Profile, ProfileSummary } from './core/profile';
 /** What the user said about an answer. */
 export { FEEDBACK_SIGNALS, type Feedback, type FeedbackSignal } from './core/feedback';
 export type { JsonObject, JsonPrimitive, JsonValue } from './core/json';
+/** What persona.lock.status() says. */
+export type { LockStatus } from './store/lock/lock-store';
 
 // ── Errors: branch on `instanceof` or `name`; each message says what to do ─────────────────────────────────────
 export {
   ImportFormatError,
   InvalidEventError,
   InvalidInputError,
+  LockedError,
   PassphraseRequiredError,
   PersonaError,
   QuotaExceededStorageError,

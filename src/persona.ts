@@ -181,6 +181,22 @@ export class Persona {
     setBlocked: (source: string, blocked: boolean, options: { deleteRecorded?: boolean } = {}) => this.#call(this.host.setSourceBlocked(source, blocked, options)),
   };
 
+  /**
+   * The opt-in lock: the history, memories, profile and feedback sealed at rest with a key derived from the user's
+   * passphrase (never stored). While locked, content calls fail with LockedError; a wrong passphrase is
+   * WrongPassphraseError and changes nothing. See SECURITY.md, "The lock".
+   */
+  readonly lock = {
+    status: () => this.#call(this.host.lockStatus()),
+    /** Sets the passphrase; the data stays unlocked until lock(). */
+    enable: (passphrase: string, options: { iterations?: number } = {}) => this.#call(this.host.lockEnable(passphrase, options)),
+    /** Seals everything; the passphrase is needed only if this Persona has not enabled or unlocked since it opened. */
+    lock: (passphrase?: string) => this.#call(this.host.lockLock(passphrase)),
+    unlock: (passphrase: string) => this.#call(this.host.lockUnlock(passphrase)),
+    /** Unlocks if needed and removes the passphrase. */
+    disable: (passphrase: string) => this.#call(this.host.lockDisable(passphrase)),
+  };
+
   /** The user's data as an NDJSON stream (optionally passphrase-encrypted); see docs/export-format.md. */
   export(options: ExportOptions = {}): Promise<ReadableStream<Uint8Array>> {
     return this.#call(this.host.exportData(options));

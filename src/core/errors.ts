@@ -95,8 +95,20 @@ export class PassphraseRequiredError extends PersonaError {
 export class WrongPassphraseError extends PersonaError {
   override name = 'WrongPassphraseError';
 
-  constructor() {
-    super('Wrong passphrase: this export could not be decrypted. Nothing was changed.');
+  constructor(what = 'this export could not be decrypted') {
+    super(`Wrong passphrase: ${what}. Nothing was changed.`);
+  }
+}
+
+/**
+ * The user's data is locked (sealed at rest with their passphrase): it can be neither read nor written until
+ * unlock(passphrase). Nothing was changed.
+ */
+export class LockedError extends PersonaError {
+  override name = 'LockedError';
+
+  constructor(what = 'this needs the data') {
+    super(`Persona is locked: ${what}. Unlock it with the passphrase first; nothing was changed.`);
   }
 }
 
@@ -104,8 +116,8 @@ export class WrongPassphraseError extends PersonaError {
 export class TamperedExportError extends PersonaError {
   override name = 'TamperedExportError';
 
-  constructor(detail: string) {
-    super(`This encrypted export was altered or is incomplete (${detail}). Nothing was changed.`);
+  constructor(detail: string, what = 'This encrypted export') {
+    super(`${what} was altered or is incomplete (${detail}). Nothing was changed.`);
   }
 }
 

@@ -2,7 +2,7 @@
 // retrieval (HistoryIntelligence), the model (shared by every tab of the origin through SharedChatBackend) and the
 // PersonaEngine over them. Signals and callbacks cannot cross the boundary as they are: calls that stream or can be
 // cancelled carry a job id, and callbacks arrive as comlink proxies.
-import { InvalidInputError } from '../core/errors';
+import { InvalidInputError, LockedError } from '../core/errors';
 import type { FeedbackSignal } from '../core/feedback';
 import type { HistoryEventInput } from '../core/history-event';
 import type { RetrieveOptions } from '../core/hybrid-retriever';
@@ -26,6 +26,7 @@ import type { ChangeMessage } from '../store/change-feed';
 import type { EventQuery, RangeDeletion } from '../store/events';
 import type { MemoryPatch, MemoryQuery } from '../store/memories';
 import type { CloseReason } from '../store/connection';
+import type { LockStatus } from '../store/lock/lock-store';
 import { PersonaStore } from '../store/persona-store';
 import { HistoryIntelligence, type IntelligenceStatus } from './history-intelligence';
 import { PersonaEngine, type ChatOptions, type EngineStatus, type PersonaEngineOptions, type LlmRerankOptions, type RankInput } from './persona-engine';
@@ -55,6 +56,8 @@ export interface HostStatus extends EngineStatus {
    * or deleted it, 'terminated' when the browser closed it. The page should offer a reload.
    */
   closedBy?: Exclude<CloseReason, 'closed'>;
+  /** The user's data is sealed at rest (persona.lock): content calls fail with LockedError until unlock. */
+  locked: boolean;
 }
 
 export type HostChatOptions = Omit<ChatOptions, 'onToken' | 'signal'>;
@@ -71,6 +74,8 @@ export class EngineHost {
   #manager: Promise<ModelManager> | undefined;
   readonly #statusListeners = new Set<(status: HostStatus) => void>();
   #closedBy: HostStatus['closedBy'];
+  /** Set when the database was locked at open: the engine starts at the first unlock (it needs the history). */
+  #startWhenUnlocked: (() => Promise<void>) | undefined;
 
   /** `runtimes` build the model runtime this worker runs when its tab leads (see SharedChatBackend). */
   constructor(private readonly runtimes: Partial<Record<BackendKind, () => ChatBackend>>) {
@@ -93,6 +98,24 @@ export class EngineHost {
         this.#emit();
       },
     });
+    this.#store = store;
+    const start = () => this.#start(store, bundled, createLocal, modelChannel, priors);
+    if (store.connection.locked) this.#startWhenUnlocked = start;
+    else await start();
+    return this.status();
+  }
+
+  status(): HostStatus {
+    const engine = this.#engine;
+    return {
+      ...(engine ? engine.status() : { paused: false, model: undefined, backend: undefined }),
+      intelligence: this.#intelligenceStatus,
+      ...(this.#closedBy ? { closedBy: this.#closedBy } : {}),
+      locked: this.#store?.connection.locked ?? false,
+    };
+  }
+
+  async #start(store: PersonaStore, bundled: typeof BUNDLED_EMBEDDER, createLocal: () => ChatBackend, modelChannel: string | undefined, priors: PersonaEngineOptions['priors']): Promise<void> {
     const intelligence = new HistoryIntelligence(store, (status) => {
       this.#intelligenceStatus = status;
       this.#emit();
@@ -104,23 +127,12 @@ export class EngineHost {
       throw new Error(this.#intelligenceStatus.problem ?? 'retrieval could not start');
     }
     this.#backend = new SharedChatBackend({ ...(modelChannel ? { name: modelChannel } : {}), createLocal });
-    this.#store = store;
     this.#intelligence = intelligence;
     const embedder = intelligence.embedder;
     this.#engine = new PersonaEngine({ store, retrieval, backend: this.#backend, ...(embedder ? { embedder } : {}), ...(priors ? { priors } : {}) });
     this.#engine.subscribe(() => {
       this.#emit();
     });
-    return this.status();
-  }
-
-  status(): HostStatus {
-    const engine = this.#engine;
-    return {
-      ...(engine ? engine.status() : { paused: false, model: undefined, backend: undefined }),
-      intelligence: this.#intelligenceStatus,
-      ...(this.#closedBy ? { closedBy: this.#closedBy } : {}),
-    };
   }
 
   /** Status changes (pause, model, embedding progress); returns nothing: the page keeps the proxy until close. */
@@ -130,7 +142,45 @@ export class EngineHost {
 
   /** The store's change feed, so the page redraws on any write (this tab's, other tabs', workers'). */
   onChange(listener: (message: ChangeMessage) => void): void {
-    this.#require().store.subscribe(listener);
+    this.#requireStore().subscribe(listener);
+  }
+
+  // ── The lock: content sealed at rest with the user's passphrase (store/lock/lock-store.ts) ────────────────────
+  lockStatus(): Promise<LockStatus> {
+    return this.#requireStore().lock.status();
+  }
+
+  async lockEnable(passphrase: string, options: { iterations?: number } = {}): Promise<LockStatus> {
+    return this.#requireStore().lock.enable(passphrase, options);
+  }
+
+  /**
+   * Seals the data in one transaction. Background work (embedding, idle extraction) that was reading meets
+   * LockedError at its next store call and stops; it resumes after unlock.
+   */
+  async lockLock(passphrase?: string): Promise<LockStatus> {
+    const status = await this.#requireStore().lock.lock(passphrase);
+    this.#emit();
+    return status;
+  }
+
+  /** Restores the data; when the engine could not start because the data was locked at open, it starts now. */
+  async lockUnlock(passphrase: string): Promise<LockStatus> {
+    const status = await this.#requireStore().lock.unlock(passphrase);
+    const start = this.#startWhenUnlocked;
+    this.#startWhenUnlocked = undefined;
+    if (start) await start();
+    this.#emit();
+    return status;
+  }
+
+  async lockDisable(passphrase: string): Promise<LockStatus> {
+    const status = await this.#requireStore().lock.disable(passphrase);
+    const start = this.#startWhenUnlocked;
+    this.#startWhenUnlocked = undefined;
+    if (start) await start();
+    this.#emit();
+    return status;
   }
 
   async loadModel(jobId: string, spec: ModelSpec, contextTokens: number | undefined, onProgress?: (progress: ModelLoadProgress) => void): Promise<HostStatus> {
@@ -225,7 +275,8 @@ export class EngineHost {
 
   /** Deletes everything Persona keeps on this device; the engine closes (open a new one after). */
   async wipe(options: WipeOptions = {}) {
-    const store = this.#require().store;
+    // Wiping needs no passphrase: a locked history can still be deleted.
+    const store = this.#requireStore();
     this.#engine?.stop();
     this.#intelligence?.stop();
     const report = await store.wipe(options);
@@ -351,8 +402,14 @@ export class EngineHost {
   }
 
   #require(): PersonaEngine {
+    if (!this.#engine && this.#startWhenUnlocked) throw new LockedError('the engine starts when the data is unlocked');
     if (!this.#engine) throw new Error('The engine is not open: call open() first');
     return this.#engine;
+  }
+
+  #requireStore(): PersonaStore {
+    if (!this.#store) throw new Error('The engine is not open: call open() first');
+    return this.#store;
   }
 
   #emit(): void {

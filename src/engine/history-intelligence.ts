@@ -3,6 +3,7 @@
 import { BUNDLED_EMBEDDER, embedderModelId, type EmbedderConfig } from '../embed/embedder-config';
 import { PendingEmbedder } from '../embed/pending-embedder';
 import { WorkerEmbedder } from '../embed/worker-embedder';
+import { LockedError } from '../core/errors';
 import { EmbeddingQueue } from '../store/embedding-queue';
 import type { PersonaStore } from '../store/persona-store';
 import { startModuleWorker } from '../platform/module-worker';
@@ -79,7 +80,8 @@ export class HistoryIntelligence {
     // Search works from here on; embedding the backlog goes on in the background.
     await this.#report(problem);
     this.#stop = this.store.subscribe((message) => {
-      if (message.changes.some((change) => change.store === 'events' && change.op === 'put')) this.#drain();
+      // After an unlock the queue may hold events that arrived just before the lock.
+      if (message.lifecycle === 'unlocked' || message.changes.some((change) => change.store === 'events' && change.op === 'put')) this.#drain();
     });
     this.#drain();
   }
@@ -112,6 +114,8 @@ export class HistoryIntelligence {
   async #report(problem: string | undefined): Promise<void> {
     this.#problem = problem;
     const queue = this.#indexer?.queue;
+    // While the data is locked the counts cannot be read: the report waits for the drain after unlock.
+    if (this.store.connection.locked) return;
     const [embedded, pending] = queue ? await Promise.all([queue.embedded(), queue.pending()]) : [0, 0];
     this.onStatus({ phase: problem === undefined ? 'ready' : 'failed', ...(this.#embedder ? { model: this.#embedder.model } : {}), embedded, pending, ...(problem === undefined ? {} : { problem }) });
   }
@@ -140,7 +144,9 @@ export class HistoryIntelligence {
       await this.#report(this.#problem);
     })()
       .catch((error: unknown) => {
-        if (!this.#abort.signal.aborted) void this.#report(describe(error));
+        // A lock mid-drain is no fault: the queue is durable and the drain runs again after unlock.
+        if (error instanceof LockedError) return;
+        if (!this.#abort.signal.aborted) this.#report(describe(error)).catch(() => undefined);
       })
       .finally(() => {
         this.#draining = undefined;

@@ -131,14 +131,14 @@ export class HistoryRetrieval {
   }
 
   async #apply(message: ChangeMessage): Promise<void> {
-    if (message.lifecycle === 'wiped') {
-      // Nothing of the wiped history may stay in memory.
+    if (message.lifecycle === 'wiped' || message.lifecycle === 'locked') {
+      // Nothing of a wiped or locked history may stay in memory.
       this.#retriever = new HybridRetriever(this.store.connection.tokenizer ?? wordsTokenizer);
       this.#seq = 0;
       return;
     }
     const events = message.changes.filter((c) => c.store === 'events');
-    if (message.lifecycle === 'imported' || events.some((c) => !c.ids)) {
+    if (message.lifecycle === 'imported' || message.lifecycle === 'unlocked' || events.some((c) => !c.ids)) {
       await this.#reloadNow();
       return;
     }

@@ -497,7 +497,7 @@ export class PersonaEngine {
   }
 
   #scheduleExtraction(): void {
-    if (this.#extractEvery <= 0 || this.#turnsSinceExtraction < this.#extractEvery || this.#paused) return;
+    if (this.#extractEvery <= 0 || this.#turnsSinceExtraction < this.#extractEvery || this.#paused || this.store.connection.locked) return;
     clearTimeout(this.#extractionTimer);
     this.#extractionTimer = setTimeout(() => {
       const controller = new AbortController();

@@ -19,8 +19,11 @@ export interface ChangeMessage {
   /** Which connection wrote it. */
   origin: string;
   changes: StoreChange[];
-  /** Special events: the database was wiped, or upgraded by another tab. */
-  lifecycle?: 'wiped' | 'imported';
+  /**
+   * Special events: the database was wiped or imported; its content was sealed ('locked': drop everything held in
+   * memory) or restored ('unlocked': reload).
+   */
+  lifecycle?: 'wiped' | 'imported' | 'locked' | 'unlocked';
 }
 
 export type ChangeListener = (message: ChangeMessage) => void;

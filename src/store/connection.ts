@@ -2,11 +2,11 @@
 // so that each write is one transaction, is announced after it commits, and fails with a named error.
 import { openDB, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, type StoreNames } from 'idb';
 import { DEFAULT_EVENT_LIMITS, type EventLimits } from '../core/event-validation';
-import { PersonaError, QuotaExceededStorageError, StoreClosedError, StoreVersionError } from '../core/errors';
+import { LockedError, PersonaError, QuotaExceededStorageError, StoreClosedError, StoreVersionError } from '../core/errors';
 import { wordsTokenizer, type Tokenizer } from '../core/tokenizer';
 import { ChangeFeed, type ChangeMessage, type StoreChange } from './change-feed';
 import { LATEST_VERSION, migrate } from './migrations';
-import type { PersonaDB, PersonaStoreName } from './schema';
+import { LOCKED_STORES, type PersonaDB, type PersonaStoreName } from './schema';
 
 export type CloseReason = 'versionchange' | 'terminated' | 'closed';
 
@@ -46,6 +46,11 @@ export class StoreConnection {
   readonly newId: () => string;
   readonly tokenizer: Tokenizer | null;
   #closed: CloseReason | undefined;
+  /**
+   * Whether the content is sealed, as last seen: reads check it (they cannot wait for IndexedDB before returning a
+   * transaction); every write re-reads the lock record inside its own transaction, so no write can race a lock.
+   */
+  #locked = false;
 
   private constructor(
     readonly db: IDBPDatabase<PersonaDB>,
@@ -58,6 +63,10 @@ export class StoreConnection {
     this.clock = options.clock ?? Date.now;
     this.newId = options.newId ?? (() => crypto.randomUUID());
     this.tokenizer = options.tokenizer === undefined ? wordsTokenizer : options.tokenizer;
+    // Another tab or worker that locks or unlocks announces it; this connection's own announcements arrive too.
+    this.feed.subscribe((message) => {
+      if (message.lifecycle === 'locked' || message.lifecycle === 'unlocked') this.#locked = message.lifecycle === 'locked';
+    });
   }
 
   static async open(options: StoreOptions = {}): Promise<StoreConnection> {
@@ -94,8 +103,11 @@ export class StoreConnection {
       }
       throw error;
     }
-    opened.connection = new StoreConnection(db, name, options, options.onClose);
-    return opened.connection;
+    const connection = new StoreConnection(db, name, options, options.onClose);
+    opened.connection = connection;
+    const lock = await db.get('meta', 'lock');
+    connection.#locked = lock?.key === 'lock' && lock.locked;
+    return connection;
   }
 
   get closed(): boolean {
@@ -112,13 +124,24 @@ export class StoreConnection {
     work: (tx: WriteTx<S>, changes: StoreChange[]) => Promise<T>,
     /** Marks the announcement, e.g. 'imported': listeners then reload rather than apply the change piecemeal. */
     lifecycle?: ChangeMessage['lifecycle'],
+    /** Only the lock itself writes sealed stores while they are locked. */
+    options: { whileLocked?: boolean } = {},
   ): Promise<T> {
     const names = [...new Set<S | 'meta'>([...stores, 'meta'])];
+    const gated = options.whileLocked !== true && touchesLocked(stores);
+    if (gated && this.#locked) throw new LockedError();
     const tx = this.#transaction(names, 'readwrite');
     const changes: StoreChange[] = [];
     let result: T;
     let seq: number;
     try {
+      if (gated) {
+        const lock = await tx.objectStore('meta').get('lock');
+        if (lock?.key === 'lock' && lock.locked) {
+          this.#locked = true;
+          throw new LockedError();
+        }
+      }
       result = await work(tx, changes);
       const meta = tx.objectStore('meta');
       const previous = await meta.get('changes');
@@ -140,7 +163,17 @@ export class StoreConnection {
 
   /** A readonly transaction; reads never need the write path's bookkeeping. */
   read<S extends PersonaStoreName>(stores: readonly S[]): TxWith<S, 'readonly'> & { done: Promise<void> } {
+    if (this.#locked && touchesLocked(stores)) throw new LockedError();
     return this.#transaction([...stores], 'readonly');
+  }
+
+  get locked(): boolean {
+    return this.#locked;
+  }
+
+  /** Set by the lock in the same turn as its transaction commits, before its announcement reaches anyone. */
+  markLocked(locked: boolean): void {
+    this.#locked = locked;
   }
 
   announce(message: Omit<ChangeMessage, 'db' | 'origin'>): void {
@@ -168,6 +201,10 @@ export class StoreConnection {
       throw storageError(error, this.#closed);
     }
   }
+}
+
+function touchesLocked(stores: readonly PersonaStoreName[]): boolean {
+  return stores.some((store) => (LOCKED_STORES as readonly string[]).includes(store));
 }
 
 function closeText(reason: CloseReason): string {

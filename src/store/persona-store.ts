@@ -1,9 +1,11 @@
 // Everything Persona keeps about one user, behind one object: open it, use its parts, close or wipe it.
+import { LockedError } from '../core/errors';
 import type { HistoryEvent, HistoryEventInput } from '../core/history-event';
 import type { ChangeListener } from './change-feed';
 import { StoreConnection, type StoreOptions } from './connection';
 import { EventLog } from './events';
 import { FeedbackStore } from './feedback';
+import { LockStore } from './lock/lock-store';
 import { MemoryStore } from './memories';
 import { ProfileStore } from './profile';
 import { RetentionPolicyStore } from './retention';
@@ -21,6 +23,8 @@ export class PersonaStore {
   readonly feedback: FeedbackStore;
   readonly settings: SettingsStore;
   readonly retention: RetentionPolicyStore;
+  /** The opt-in lock: content sealed at rest with a passphrase. */
+  readonly lock: LockStore;
 
   private constructor(readonly connection: StoreConnection) {
     this.events = new EventLog(connection);
@@ -30,6 +34,7 @@ export class PersonaStore {
     this.feedback = new FeedbackStore(connection);
     this.settings = new SettingsStore(connection);
     this.retention = new RetentionPolicyStore(connection, this.settings);
+    this.lock = new LockStore(connection);
   }
 
   static async open(options: StoreOptions = {}): Promise<PersonaStore> {
@@ -46,9 +51,15 @@ export class PersonaStore {
   async record(input: HistoryEventInput | readonly HistoryEventInput[]): Promise<HistoryEvent | HistoryEvent[]> {
     const batch: readonly HistoryEventInput[] = isBatch(input) ? input : [input];
     const stored = await this.events.record(batch);
-    await this.retention.apply();
-    const tokenizer = this.connection.tokenizer;
-    if (tokenizer) await this.segments.compactIfFragmented(postingsSpace(tokenizer.id));
+    try {
+      await this.retention.apply();
+      const tokenizer = this.connection.tokenizer;
+      if (tokenizer) await this.segments.compactIfFragmented(postingsSpace(tokenizer.id));
+    } catch (error) {
+      // Locked since the events were written (and sealed with the rest): they are stored, so record() succeeded;
+      // the upkeep runs again after the next record.
+      if (!(error instanceof LockedError)) throw error;
+    }
     return isBatch(input) ? stored : (stored[0] as HistoryEvent);
   }
 
@@ -63,11 +74,14 @@ export class PersonaStore {
 
   /** Streams everything as an NDJSON export file (see docs/export-format.md), encrypted when a passphrase is given. */
   export(options: ExportOptions = {}): ReadableStream<Uint8Array> {
+    // Refused at once rather than as a stream that fails at its first read.
+    if (this.connection.locked) throw new LockedError('an export needs the data');
     return exportData(this.connection, options);
   }
 
   /** What import() would add, update and skip, without changing anything. */
   previewImport(source: Blob, options: ImportOptions = {}): Promise<ImportPreview> {
+    if (this.connection.locked) return Promise.reject(new LockedError('an import needs the data'));
     return previewImport(this.connection, source, options);
   }
 
@@ -76,6 +90,8 @@ export class PersonaStore {
    * if set, applies afterwards as it does after record().
    */
   async import(source: Blob, options: ImportOptions = {}): Promise<ImportReport> {
+    // Refused before anything is staged; the import's own transaction would refuse it anyway.
+    if (this.connection.locked) throw new LockedError('an import needs the data');
     const report = await importData(this.connection, source, options);
     await this.retention.apply();
     return report;

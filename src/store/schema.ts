@@ -53,7 +53,25 @@ export type MetaRecord =
   | { key: 'schema'; version: number; migratedAt: number; history: { version: number; at: number }[] }
   | { key: 'stats'; events: number; bytes: number }
   | { key: 'changes'; seq: number }
-  | { key: 'embedder'; model: string; dim: number; updatedAt: number; requeued?: boolean };
+  | { key: 'embedder'; model: string; dim: number; updatedAt: number; requeued?: boolean }
+  | LockRecord;
+
+/**
+ * The opt-in lock (lock/lock-store.ts): how to re-derive and check the key, never the key or the passphrase.
+ * Absent when the lock is off.
+ */
+export interface LockRecord {
+  key: 'lock';
+  kdf: 'PBKDF2-SHA-256';
+  iterations: number;
+  /** Base64, 16 random bytes, drawn when the lock is enabled. */
+  salt: string;
+  /** Base64 SHA-256 of the KDF output's second half (see passphrase-key.ts). */
+  verifier: string;
+  locked: boolean;
+  enabledAt: number;
+  changedAt: number;
+}
 
 export type MetaKey = MetaRecord['key'];
 
@@ -94,3 +112,11 @@ export type PersonaStoreName = 'events' | 'segments' | 'tombstones' | 'memories'
 
 /** Stores whose contents are the user's data (staging and meta are Persona's bookkeeping). */
 export const USER_DATA_STORES = ['events', 'segments', 'tombstones', 'memories', 'profile', 'feedback', 'settings'] as const;
+
+/**
+ * Stores whose values carry the user's content (text, metadata, summaries, preferences, keyword postings, vectors):
+ * the lock seals every value in them, and while locked the connection refuses to read or write them. Settings,
+ * tombstones (ids only), staging and meta stay readable: Persona's choices and bookkeeping, not the user's words.
+ */
+export const LOCKED_STORES = ['events', 'segments', 'memories', 'profile', 'feedback'] as const;
+export type LockedStoreName = (typeof LOCKED_STORES)[number];

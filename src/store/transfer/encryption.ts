@@ -6,8 +6,8 @@
  *    "noncePrefix":<b64, 7 bytes>,"chunkBytes":65536,"verifier":<b64, 32 bytes>}\n
  *   frames: [u32 big-endian ciphertext length][ciphertext ‖ 16-byte tag] …
  *
- * PBKDF2 yields 512 bits: the first 256 are the AES-GCM key, SHA-256 of the rest is the verifier, so a wrong
- * passphrase is told apart from a damaged file before any chunk is opened, without the verifier revealing the key.
+ * The key and verifier come from passphrase-key.ts, so a wrong passphrase is told apart from a damaged file before
+ * any chunk is opened.
  * Each frame seals at most chunkBytes of plaintext under nonce = noncePrefix ‖ u32 BE chunk counter ‖ last-chunk
  * flag (the STREAM construction): reordered, dropped or repeated chunks fail their tag, and so does a file cut at a
  * frame boundary, because its last frame was not sealed as last. The magic and header lines, byte for byte, are
@@ -15,20 +15,16 @@
  * derived verifier and reads as a wrong passphrase: without the passphrase the two cannot be told apart.
  */
 import * as v from 'valibot';
-import { ImportFormatError, InvalidInputError, TamperedExportError, WrongPassphraseError } from '../../core/errors';
+import { ImportFormatError, TamperedExportError, WrongPassphraseError } from '../../core/errors';
+import { DEFAULT_ITERATIONS, KDF_NAME, MAX_ITERATIONS, MIN_ITERATIONS, SALT_BYTES, VERIFIER_BYTES, checkIterations, checkPassphrase, deriveKeys, sameBytes } from '../passphrase-key';
 import { ByteQueue, fromBase64, toBase64 } from './bytes';
 
 export const ENCRYPTED_MAGIC = 'PERSONA-ENCRYPTED-EXPORT/1\n';
-export const DEFAULT_ITERATIONS = 600_000;
-// Below this a passphrase is too cheap to guess; above it a crafted header would make the import hang for minutes.
-export const MIN_ITERATIONS = 100_000;
-export const MAX_ITERATIONS = 10_000_000;
+export { DEFAULT_ITERATIONS, MIN_ITERATIONS, MAX_ITERATIONS } from '../passphrase-key';
 
 const CHUNK_BYTES = 64 * 1024;
 const TAG_BYTES = 16;
-const SALT_BYTES = 16;
 const NONCE_PREFIX_BYTES = 7;
-const VERIFIER_BYTES = 32;
 const MAX_HEADER_BYTES = 4 * 1024;
 // A reader accepts other chunk sizes, within bounds that keep one frame's memory modest.
 const MIN_CHUNK_BYTES = 1024;
@@ -50,7 +46,7 @@ const b64 = (bytes: number) =>
     v.check((text) => fromBase64(text)?.length === bytes, `must be ${bytes} bytes as base64`),
   );
 const headerSchema = v.strictObject({
-  kdf: v.literal('PBKDF2-SHA-256', 'must be PBKDF2-SHA-256'),
+  kdf: v.literal(KDF_NAME, `must be ${KDF_NAME}`),
   iterations: v.pipe(
     v.number('must be a number'),
     v.integer('must be a whole number'),
@@ -65,25 +61,6 @@ const headerSchema = v.strictObject({
 });
 type ContainerHeader = v.InferOutput<typeof headerSchema>;
 
-interface Keys {
-  key: CryptoKey;
-  verifier: Uint8Array<ArrayBuffer>;
-}
-
-async function deriveKeys(passphrase: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<Keys> {
-  // NFC: the same passphrase typed on another system (composed vs decomposed accents) must open the file.
-  const secret = await crypto.subtle.importKey('raw', new TextEncoder().encode(passphrase.normalize('NFC')), 'PBKDF2', false, ['deriveBits']);
-  const bits = new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, secret, 512));
-  const key = await crypto.subtle.importKey('raw', bits.slice(0, 32), 'AES-GCM', false, ['encrypt', 'decrypt']);
-  const verifier = new Uint8Array(await crypto.subtle.digest('SHA-256', bits.slice(32)));
-  bits.fill(0);
-  return { key, verifier };
-}
-
-function checkPassphrase(passphrase: string): void {
-  if (passphrase.length === 0) throw new InvalidInputError('passphrase', 'must not be empty');
-}
-
 function nonce(prefix: Uint8Array, counter: number, last: boolean): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(12);
   bytes.set(prefix, 0);
@@ -92,20 +69,11 @@ function nonce(prefix: Uint8Array, counter: number, last: boolean): Uint8Array<A
   return bytes;
 }
 
-/** Compares every byte whatever the first difference, so timing does not tell how much of a guess was right. */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  let difference = a.length ^ b.length;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) difference |= (a[i] as number) ^ (b[i] as number);
-  return difference === 0;
-}
-
 /** Plaintext in, container out; key derivation runs when the stream starts. */
 export function encryptStream(passphrase: string, options: { iterations?: number } = {}): TransformStream<Uint8Array, Uint8Array> {
   checkPassphrase(passphrase);
   const iterations = options.iterations ?? DEFAULT_ITERATIONS;
-  if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
-    throw new InvalidInputError('iterations', `must be a whole number from ${MIN_ITERATIONS} to ${MAX_ITERATIONS}`);
-  }
+  checkIterations(iterations);
   const pending = new ByteQueue();
   let key: CryptoKey | undefined;
   let aad = new Uint8Array(0);
@@ -129,7 +97,7 @@ export function encryptStream(passphrase: string, options: { iterations?: number
       const keys = await deriveKeys(passphrase, salt, iterations);
       key = keys.key;
       const header: ContainerHeader = {
-        kdf: 'PBKDF2-SHA-256',
+        kdf: KDF_NAME,
         iterations,
         salt: toBase64(salt),
         cipher: 'AES-256-GCM',

@@ -1,5 +1,5 @@
 // The Data & privacy view: what Persona keeps on this device and the user's control over it — storage and
-// retention, what it learns from, export and import, and deleting everything. Each panel reads and acts on its own
+// retention, what it learns from, the lock, export and import, and deleting everything. Each panel reads and acts on its own
 // and reports its own failures next to its controls.
 import { css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
@@ -7,6 +7,7 @@ import { PersonaView } from '../persona-view';
 import '../privacy/persona-export-panel';
 import '../privacy/persona-import-panel';
 import '../privacy/persona-learning-panel';
+import '../privacy/persona-lock-panel';
 import '../privacy/persona-storage-panel';
 import '../privacy/persona-wipe-panel';
 import { baseStyles } from '../theme';
@@ -41,6 +42,7 @@ export class PersonaPrivacyView extends PersonaView {
       <div class="panels">
         <persona-storage-panel class="card" .persona=${shared.persona} .changes=${shared.changes} .status=${shared.status}></persona-storage-panel>
         <persona-learning-panel class="card" .persona=${shared.persona} .changes=${shared.changes} .status=${shared.status}></persona-learning-panel>
+        <persona-lock-panel class="card" .persona=${shared.persona} .changes=${shared.changes} .status=${shared.status}></persona-lock-panel>
         <persona-export-panel class="card" .persona=${shared.persona} .changes=${shared.changes} .status=${shared.status}></persona-export-panel>
         <persona-import-panel class="card" .persona=${shared.persona} .changes=${shared.changes} .status=${shared.status}></persona-import-panel>
         <persona-wipe-panel class="card" .persona=${shared.persona} .changes=${shared.changes} .status=${shared.status}></persona-wipe-panel>

@@ -1,0 +1,112 @@
+// The lock in real Chromium, through createPersona() (the engine in its worker): after lock(), the raw IndexedDB
+// database — every object store, every key and value, strings and bytes — holds none of the user's distinctive
+// words; a wrong passphrase is WrongPassphraseError and leaves the raw data as it was; record() while locked is
+// LockedError and writes nothing; a Persona opened on locked data starts, and unlock restores a full export equal
+// to the one taken before locking.
+import { afterAll, expect, test } from 'vitest';
+import { LockedError, WrongPassphraseError } from '../../../src/core/errors';
+import { createPersona, type Persona } from '../../../src/persona';
+import { dumpDatabase, foundIn } from '../../support/raw-idb-scan';
+
+const NAME = `persona-lock-${crypto.randomUUID()}`;
+const PASSPHRASE = 'violet lantern over the harbour';
+// Lower-case single words, so the keyword index holds them verbatim too.
+const SECRETS = ['quokkaquartz', 'zanzibarlentil', 'marzipanvolcano', 'periwinkleoboe', 'tangerinefjord', 'sepiaharpsichord'] as const;
+const opened: Persona[] = [];
+
+afterAll(async () => {
+  for (const persona of opened) await persona.close();
+});
+
+async function open(): Promise<Persona> {
+  const persona = await createPersona({ name: NAME, modelChannel: `llm-${crypto.randomUUID()}` });
+  opened.push(persona);
+  return persona;
+}
+
+/**
+ * The full export (events, memories, profile, feedback, settings and the vector and keyword segments) without the
+ * times the export itself stamps: the header's and each segment's createdAt are the moment of exporting.
+ */
+async function fullExport(persona: Persona): Promise<unknown[]> {
+  const text = await new Response(await persona.export({ includeVectors: true })).text();
+  return text
+    .split('\n')
+    .slice(1)
+    .filter((line) => line !== '')
+    .map((line) => {
+      const record = JSON.parse(line) as { type?: string; data?: { createdAt?: number } };
+      if (record.type === 'segment') delete record.data?.createdAt;
+      return record;
+    });
+}
+
+test('locked data is unreadable in IndexedDB; a wrong passphrase changes nothing; unlock restores everything', async () => {
+  const persona = await open();
+  const events = await persona.record([
+    { kind: 'note', text: `I keep a ${SECRETS[0]} on my desk`, metadata: { shelf: SECRETS[1] } },
+    { kind: 'search', text: 'weather tomorrow' },
+  ]);
+  await persona.memories.add({ text: `Plays the ${SECRETS[2]} on Sundays` });
+  await persona.profile.setPreference('music', SECRETS[3]);
+  await persona.profile.editSummary(`A person who loves ${SECRETS[4]}`);
+  await persona.feedback(events[0]?.id ?? 'answer', 'edit', { editedText: `mention ${SECRETS[5]}` });
+  // The background embedder has written the vectors before the "before" picture is taken.
+  await expect.poll(async () => (await persona.status()).intelligence, { timeout: 60_000 }).toMatchObject({ phase: 'ready', pending: 0 });
+
+  const before = await fullExport(persona);
+  const plain = await dumpDatabase(NAME);
+  // The scan sees what is there: every secret is readable in the plain database.
+  expect(foundIn(plain, SECRETS)).toEqual([...SECRETS]);
+  expect(plain.records['segments']?.values.length).toBeGreaterThanOrEqual(2);
+
+  expect(await persona.lock.enable(PASSPHRASE)).toEqual({ enabled: true, locked: false, keyHeld: true });
+  expect(await persona.lock.lock()).toEqual({ enabled: true, locked: true, keyHeld: false });
+  expect((await persona.status()).locked).toBe(true);
+
+  const locked = await dumpDatabase(NAME);
+  expect(locked.stores).toEqual(plain.stores);
+  expect(foundIn(locked, [...SECRETS, PASSPHRASE])).toEqual([]);
+  // Still there, sealed: the same records under the same keys.
+  for (const store of ['events', 'segments', 'memories', 'profile', 'feedback']) expect(locked.records[store]?.keys).toEqual(plain.records[store]?.keys);
+
+  await expect(persona.lock.unlock('not the passphrase')).rejects.toBeInstanceOf(WrongPassphraseError);
+  expect(await dumpDatabase(NAME)).toEqual(locked);
+
+  await expect(persona.record({ kind: 'note', text: 'written while locked' })).rejects.toBeInstanceOf(LockedError);
+  await expect(persona.events.list()).rejects.toBeInstanceOf(LockedError);
+  await expect(persona.profile.get()).rejects.toBeInstanceOf(LockedError);
+  await expect(persona.export()).rejects.toBeInstanceOf(LockedError);
+  expect(await dumpDatabase(NAME)).toEqual(locked);
+
+  expect(await persona.lock.unlock(PASSPHRASE)).toEqual({ enabled: true, locked: false, keyHeld: true });
+  const restored = await fullExport(persona);
+  expect(new Set(restored.map((record) => (record as { type: string }).type))).toEqual(new Set(['event', 'memory', 'profile', 'feedback', 'segment', 'end']));
+  expect(restored).toEqual(before);
+  // Stricter than the export: every raw record of the content stores is back exactly as it was.
+  const after = await dumpDatabase(NAME);
+  for (const store of ['events', 'segments', 'tombstones', 'memories', 'profile', 'feedback', 'settings']) expect(after.records[store], store).toEqual(plain.records[store]);
+  expect((await persona.retrieve(SECRETS[0])).hits.map((hit) => hit.id)).toContain(events[0]?.id);
+});
+
+test('a Persona opened on locked data starts, refuses content, and unlocks into a working engine', async () => {
+  const first = opened[0] as Persona;
+  await first.lock.lock();
+  await first.close();
+
+  const persona = await open();
+  expect((await persona.status()).locked).toBe(true);
+  expect(await persona.lock.status()).toEqual({ enabled: true, locked: true, keyHeld: false });
+  await expect(persona.memories.list()).rejects.toBeInstanceOf(LockedError);
+  await expect(persona.record({ kind: 'note', text: 'x' })).rejects.toBeInstanceOf(LockedError);
+  expect(foundIn(await dumpDatabase(NAME), SECRETS)).toEqual([]);
+
+  await persona.lock.unlock(PASSPHRASE);
+  expect((await persona.status()).locked).toBe(false);
+  expect((await persona.memories.list()).map((m) => m.text)).toEqual([`Plays the ${SECRETS[2]} on Sundays`]);
+  expect((await persona.retrieve(SECRETS[0])).hits.length).toBeGreaterThan(0);
+  await persona.record({ kind: 'note', text: 'written after unlocking' });
+
+  expect(await persona.lock.disable(PASSPHRASE)).toEqual({ enabled: false, locked: false, keyHeld: false });
+  expect(foundIn(await dumpDatabase(NAME), SECRETS)).toEqual([...SECRETS]);
+});

@@ -1,0 +1,230 @@
+// The opt-in lock at the store: sealing every content value at rest, refusing content reads and writes while
+// locked, a wrong passphrase changing nothing, and unlocking restoring every record exactly. Runs in Node
+// (fake-indexeddb) and in Chromium.
+import type { IDBPDatabase } from 'idb';
+import { afterEach, describe, expect, test } from 'vitest';
+import { InvalidInputError, LockedError, WrongPassphraseError } from '../../../src/core/errors';
+import { decodeValue, encodeValue } from '../../../src/store/lock/sealed-value';
+import { MIN_ITERATIONS } from '../../../src/store/passphrase-key';
+import type { PersonaStore } from '../../../src/store/persona-store';
+import { dumpDatabase, foundIn } from '../../support/raw-idb-scan';
+import { openTestStore } from '../../support/store';
+
+// The cheapest work factor the KDF accepts keeps these tests quick; the default is 600,000.
+const FAST = { iterations: MIN_ITERATIONS };
+const SECRETS = ['quokkaquartz', 'zanzibarlentil', 'marzipanvolcano', 'periwinkleoboe', 'tangerinefjord', 'sepiaharpsichord'] as const;
+const stores: PersonaStore[] = [];
+
+afterEach(() => {
+  for (const store of stores.splice(0)) store.close();
+});
+
+async function filledStore(): Promise<PersonaStore> {
+  const store = await openTestStore();
+  stores.push(store);
+  const recorded = await store.record([
+    { kind: 'note', text: `I grow ${SECRETS[0]} on my balcony`, metadata: { tag: SECRETS[1] } },
+    { kind: 'message', text: 'an ordinary line' },
+  ]);
+  await store.segments.appendVectors('test-model', 3, [recorded[0]?.id ?? ''], new Float32Array([0.25, -1, 3.5]));
+  const memory = await store.memories.add({ text: `Collects ${SECRETS[2]} figurines` });
+  await store.memories.update(memory.id, { text: `Collects ${SECRETS[2]} figurines, mostly blue` });
+  await store.profile.setPreference('diet', SECRETS[3]);
+  await store.profile.setSummary({ text: `Someone fond of ${SECRETS[4]}`, by: 'user' });
+  await store.feedback.add({ answerId: 'a1', signal: 'edit', editedText: `say ${SECRETS[5]} instead` });
+  return store;
+}
+
+describe('sealed values', () => {
+  test('round-trip JSON and every typed array exactly', () => {
+    const value = { id: 'x', n: 1.5, nested: [{ s: 'ünïcødé' }, null, true], f32: new Float32Array([1.25, -0]), u16: new Uint16Array([65535]), f64: new Float64Array([Math.PI]) };
+    expect(decodeValue(encodeValue(value))).toEqual(value);
+    const decoded = decodeValue(encodeValue(value)) as typeof value;
+    expect(decoded.f32).toBeInstanceOf(Float32Array);
+  });
+
+  test('a user value shaped like an array tag stays a plain object', () => {
+    const marker = new TextDecoder().decode(encodeValue({})).split('\n')[0] ?? '';
+    const crafted = { metadata: { [marker]: ['Uint8Array', 'AAAA'] } };
+    // A marker from an earlier encoding is not the one the next encoding draws.
+    expect(decodeValue(encodeValue(crafted))).toEqual(crafted);
+  });
+});
+
+describe('the lock', () => {
+  test('seals every content value so no distinctive string is left, and unlock restores every record', async () => {
+    const store = await filledStore();
+    const before = await dumpDatabase(store.name);
+    // The scan finds what is there: every secret is in the plain database (events, postings, memories, profile, feedback).
+    expect(foundIn(before, SECRETS)).toEqual([...SECRETS]);
+
+    expect(await store.lock.enable('correct horse', FAST)).toEqual({ enabled: true, locked: false, keyHeld: true });
+    expect(await store.lock.lock()).toEqual({ enabled: true, locked: true, keyHeld: false });
+
+    const locked = await dumpDatabase(store.name);
+    expect(foundIn(locked, SECRETS)).toEqual([]);
+    expect(locked.text).not.toContain('correct horse');
+    for (const name of ['events', 'segments', 'memories', 'profile', 'feedback']) {
+      expect(locked.records[name]?.keys).toEqual(before.records[name]?.keys);
+      for (const value of locked.records[name]?.values ?? []) expect(Object.keys(value as object).sort()).toEqual(['sealed', name === 'segments' ? 'seq' : 'id'].sort());
+    }
+
+    expect(await store.lock.unlock('correct horse')).toEqual({ enabled: true, locked: false, keyHeld: true });
+    const after = await dumpDatabase(store.name);
+    for (const name of ['events', 'segments', 'tombstones', 'memories', 'profile', 'feedback', 'settings', 'staging']) {
+      expect(after.records[name], name).toEqual(before.records[name]);
+    }
+    // Indexes work again: they were rebuilt from the restored values.
+    expect((await store.events.list({ kind: 'note' })).events.map((e) => e.text)).toEqual([`I grow ${SECRETS[0]} on my balcony`]);
+    expect((await store.memories.history((await store.memories.list())[0]?.id ?? '')).length).toBe(2);
+    expect((await store.segments.loadVectors('test-model'))?.vectors).toEqual(new Float32Array([0.25, -1, 3.5]));
+  });
+
+  test('while locked, content reads and writes are LockedError and write nothing; status and settings still work', async () => {
+    const store = await filledStore();
+    await store.lock.enable('pass phrase', FAST);
+    await store.lock.lock();
+    const locked = await dumpDatabase(store.name);
+
+    await expect(store.record({ kind: 'note', text: 'written while locked' })).rejects.toBeInstanceOf(LockedError);
+    await expect(store.events.list()).rejects.toBeInstanceOf(LockedError);
+    await expect(store.memories.add({ text: 'x' })).rejects.toBeInstanceOf(LockedError);
+    await expect(store.memories.list()).rejects.toBeInstanceOf(LockedError);
+    await expect(store.profile.get()).rejects.toBeInstanceOf(LockedError);
+    await expect(store.profile.setPreference('k', 'v')).rejects.toBeInstanceOf(LockedError);
+    await expect(store.feedback.list()).rejects.toBeInstanceOf(LockedError);
+    await expect(store.segments.loadVectors('test-model')).rejects.toBeInstanceOf(LockedError);
+    await expect(store.lock.status()).resolves.toEqual({ enabled: true, locked: true, keyHeld: false });
+    await store.settings.set('theme', 'dark');
+    expect(await store.settings.get('theme')).toBe('dark');
+
+    const still = await dumpDatabase(store.name);
+    for (const name of ['events', 'segments', 'memories', 'profile', 'feedback']) expect(still.records[name]).toEqual(locked.records[name]);
+  });
+
+  test('another connection to the same database sees the lock, even for writes it had no message about', async () => {
+    const store = await filledStore();
+    const other = await openTestStore({ name: store.name });
+    stores.push(other);
+    await store.lock.enable('pass phrase', FAST);
+    await store.lock.lock();
+    await expect(other.record({ kind: 'note', text: 'from another tab' })).rejects.toBeInstanceOf(LockedError);
+    const reopened = await openTestStore({ name: store.name });
+    stores.push(reopened);
+    await expect(reopened.events.list()).rejects.toBeInstanceOf(LockedError);
+    // It never held the key, yet unlocks with the passphrase.
+    await reopened.lock.unlock('pass phrase');
+    expect((await reopened.events.list()).events.length).toBe(2);
+  });
+
+  test('a wrong passphrase is WrongPassphraseError and changes nothing', async () => {
+    const store = await filledStore();
+    await store.lock.enable('right one', FAST);
+    await store.lock.lock();
+    const locked = await dumpDatabase(store.name);
+    await expect(store.lock.unlock('wrong one')).rejects.toBeInstanceOf(WrongPassphraseError);
+    await expect(store.lock.disable('wrong one')).rejects.toBeInstanceOf(WrongPassphraseError);
+    await expect(store.lock.unlock('')).rejects.toBeInstanceOf(InvalidInputError);
+    expect(await dumpDatabase(store.name)).toEqual(locked);
+    expect(await store.lock.status()).toEqual({ enabled: true, locked: true, keyHeld: false });
+  });
+
+  test('the database keeps only salt, iterations and verifier: never the key or passphrase', async () => {
+    const store = await filledStore();
+    await store.lock.enable('a passphrase nobody guesses', FAST);
+    const dump = await dumpDatabase(store.name);
+    const record = (dump.records['meta']?.values ?? []).find((v) => (v as { key: string }).key === 'lock');
+    expect(Object.keys(record as object).sort()).toEqual(['changedAt', 'enabledAt', 'iterations', 'kdf', 'key', 'locked', 'salt', 'verifier']);
+    expect(dump.text).not.toContain('a passphrase nobody guesses');
+  });
+
+  test('state errors: lock before enable, enable twice, lock without the key; disable unlocks and removes the lock', async () => {
+    const store = await filledStore();
+    await expect(store.lock.lock()).rejects.toMatchObject({ name: 'InvalidInputError', field: 'lock' });
+    await store.lock.enable('p1', FAST);
+    await expect(store.lock.enable('p2', FAST)).rejects.toMatchObject({ field: 'lock' });
+    const other = await openTestStore({ name: store.name });
+    stores.push(other);
+    await expect(other.lock.lock()).rejects.toMatchObject({ field: 'passphrase' });
+    await expect(other.lock.lock('p2')).rejects.toBeInstanceOf(WrongPassphraseError);
+    await other.lock.lock('p1');
+    expect(await store.lock.disable('p1')).toEqual({ enabled: false, locked: false, keyHeld: false });
+    expect(foundIn(await dumpDatabase(store.name), SECRETS)).toEqual([...SECRETS]);
+    expect((await store.memories.list()).length).toBe(1);
+  });
+});
+
+describe('several connections', () => {
+  test('a lock from another connection makes this one forget its key', async () => {
+    const store = await filledStore();
+    const other = await openTestStore({ name: store.name });
+    stores.push(other);
+    await store.lock.enable('pass phrase', FAST);
+    expect((await store.lock.status()).keyHeld).toBe(true);
+    await other.lock.lock('pass phrase');
+    await expect.poll(() => store.lock.status(), { timeout: 10_000 }).toEqual({ enabled: true, locked: true, keyHeld: false });
+    await expect(store.lock.lock()).resolves.toMatchObject({ locked: true });
+    await store.lock.unlock('pass phrase');
+    await other.lock.disable('pass phrase');
+    await expect.poll(() => store.lock.status(), { timeout: 10_000 }).toEqual({ enabled: false, locked: false, keyHeld: false });
+  });
+});
+
+describe('leaving locked data', () => {
+  test('import and export are refused while locked and stage nothing; wipe needs no passphrase', async () => {
+    const store = await filledStore();
+    await store.lock.enable('pass phrase', FAST);
+    await store.lock.lock();
+    const file = new Blob(['{"format":"persona-export","version":1}\n']);
+    await expect(store.previewImport(file)).rejects.toBeInstanceOf(LockedError);
+    await expect(store.import(file)).rejects.toBeInstanceOf(LockedError);
+    expect(() => store.export()).toThrow(LockedError);
+    expect((await dumpDatabase(store.name)).records['staging']?.values).toEqual([]);
+
+    const name = store.name;
+    await store.wipe();
+    expect((await indexedDB.databases()).map((db) => db.name)).not.toContain(name);
+  });
+});
+
+describe('writes racing the lock', () => {
+  test('a write during lock() is either sealed with the rest or refused: never left in plain form', async () => {
+    const store = await filledStore();
+    await store.lock.enable('pass phrase', FAST);
+    const locking = store.lock.lock();
+    const writes = await Promise.allSettled(
+      ['racingwombat', 'racingnarwhal', 'racingokapi'].map((word) => store.record({ kind: 'note', text: `a ${word} note` })),
+    );
+    await locking;
+    expect(foundIn(await dumpDatabase(store.name), ['racingwombat', 'racingnarwhal', 'racingokapi'])).toEqual([]);
+    await store.lock.unlock('pass phrase');
+    const texts = (await store.events.list({ limit: 100 })).events.map((e) => e.text);
+    writes.forEach((write, i) => {
+      const word = ['racingwombat', 'racingnarwhal', 'racingokapi'][i] as string;
+      if (write.status === 'fulfilled') expect(texts).toContain(`a ${word} note`);
+      else {
+        expect(write.reason).toBeInstanceOf(LockedError);
+        expect(texts).not.toContain(`a ${word} note`);
+      }
+    });
+  });
+});
+
+describe('damaged sealed data', () => {
+  test('a sealed record altered on disk fails unlock whole and leaves everything sealed', async () => {
+    const store = await filledStore();
+    await store.lock.enable('pass phrase', FAST);
+    await store.lock.lock();
+    // Flip one ciphertext byte of one memory, as someone editing the database file would.
+    const db = store.connection.db as unknown as IDBPDatabase;
+    const [sealed] = (await db.getAll('memories')) as { id: string; sealed: Uint8Array }[];
+    if (!sealed) throw new Error('no sealed memory');
+    sealed.sealed[20] = (sealed.sealed[20] ?? 0) ^ 1;
+    await db.put('memories', sealed);
+    const damaged = await dumpDatabase(store.name);
+
+    await expect(store.lock.unlock('pass phrase')).rejects.toMatchObject({ name: 'TamperedExportError', message: expect.stringContaining('memories') as string });
+    expect(await dumpDatabase(store.name)).toEqual(damaged);
+    expect(await store.lock.status()).toMatchObject({ locked: true });
+  });
+});
