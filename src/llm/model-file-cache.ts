@@ -154,7 +154,11 @@ export class ModelFileCache {
     } catch (error) {
       throw new ModelDownloadError(url, signal?.aborted ? 'cancelled' : `network error (${String(error)})`, { cause: error });
     }
-    if (response.status === 416 && previous?.totalBytes === offset) return this.#finish(name, { ...previous, complete: true });
+    if (response.status === 416 && previous?.totalBytes === offset) {
+      // Every byte was already here (a try that ended, or was cancelled, just after its last write): say so, and keep it.
+      onProgress?.({ url, loadedBytes: offset, totalBytes: offset, fraction: 1, bytesPerSecond: 0, resumedFrom: offset });
+      return this.#finish(name, { ...previous, complete: true });
+    }
     if (!response.ok) {
       await response.body?.cancel();
       // Nothing worth resuming behind a missing or forbidden file.

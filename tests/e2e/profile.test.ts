@@ -58,7 +58,7 @@ describe('first run and the demo profile', () => {
       const page = await openApp(session, '#memories');
       await page.getByRole('button', { name: 'Start empty' }).click();
       await page.getByRole('heading', { level: 2, name: 'Memories' }).waitFor();
-      expect(await page.getByText('No memories yet.').count()).toBe(1);
+      await expect.poll(() => page.getByText('No memories yet.').count(), { timeout: 20_000 }).toBe(1);
       expect(await withPersona(page, async (persona) => (await persona.events.list()).events.length)).toBe(0);
       await page.reload();
       await page.getByRole('heading', { level: 2, name: 'Memories' }).waitFor();

@@ -136,7 +136,15 @@ function testModelMiddleware(dir: string): Connect.NextHandleFunction {
     }
     const { size, mtimeMs } = statSync(file);
     const etag = `"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
-    const range = req.headers['if-range'] && req.headers['if-range'] !== etag ? undefined : parseRange(req.headers.range, size);
+    const rangeApplies = !(req.headers['if-range'] && req.headers['if-range'] !== etag);
+    const range = rangeApplies ? parseRange(req.headers.range, size) : undefined;
+    if (rangeApplies && range === undefined && /^bytes=(\d+)-$/.exec(req.headers.range ?? '') && Number(/\d+/.exec(req.headers.range ?? '')?.[0]) >= size) {
+      // A range that starts at or past the end, as a resume of a file already whole asks: 416, as model hosts answer.
+      res.statusCode = 416;
+      res.setHeader('Content-Range', `bytes */${size}`);
+      res.end();
+      return;
+    }
     const { start, end } = range ?? { start: 0, end: size - 1 };
     res.statusCode = range ? 206 : 200;
     res.setHeader('Content-Type', 'application/octet-stream');
