@@ -166,16 +166,15 @@ export class EngineHost {
 
   /** Restores the data; when the engine could not start because the data was locked at open, it starts now. */
   async lockUnlock(passphrase: string): Promise<LockStatus> {
-    const status = await this.#requireStore().lock.unlock(passphrase);
-    const start = this.#startWhenUnlocked;
-    this.#startWhenUnlocked = undefined;
-    if (start) await start();
-    this.#emit();
-    return status;
+    return this.#opened(await this.#requireStore().lock.unlock(passphrase));
   }
 
   async lockDisable(passphrase: string): Promise<LockStatus> {
-    const status = await this.#requireStore().lock.disable(passphrase);
+    return this.#opened(await this.#requireStore().lock.disable(passphrase));
+  }
+
+  /** After the data was opened (unlocked or the lock turned off): the engine starts if the lock had held it back. */
+  async #opened(status: LockStatus): Promise<LockStatus> {
     const start = this.#startWhenUnlocked;
     this.#startWhenUnlocked = undefined;
     if (start) await start();
