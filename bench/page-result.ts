@@ -31,3 +31,4 @@ export async function readBenchResult<T>(page: Page, url: string, timeoutMs: num
   if (benchResult === undefined) throw new Error(`benchmark failed in the page: ${benchError ?? 'unknown error'}`);
   return benchResult as T;
 }
+

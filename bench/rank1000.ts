@@ -2,33 +2,17 @@
 // Chromium and in Node side by side on the same seeded workload (bench/rank1000/workload.ts). Prints JSON and a table;
 // writes bench/results/rank1000.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { chromium } from 'playwright';
-import { createServer } from 'vite';
-import { CHROMIUM_ARGS, findChromium, INSTALL_HINT } from '../scripts/chromium.ts';
-import { readBenchResult } from './page-result.ts';
+import { runBenchPage } from './bench-driver.ts';
 import { timeRank1000, type Rank1000Result } from './rank1000/workload.ts';
 
 const BUDGET_MS = 20;
 
-const executablePath = findChromium();
-if (!executablePath) throw new Error(INSTALL_HINT);
 const node = timeRank1000();
-const server = await createServer({ configFile: 'vite.config.ts', server: { host: '127.0.0.1', port: 0 }, logLevel: 'error' });
-await server.listen();
-const address = server.httpServer?.address();
-const port = typeof address === 'object' && address ? address.port : 0;
-const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-try {
-  const page = await browser.newPage();
-  const inChromium = await readBenchResult<Rank1000Result>(page, `http://127.0.0.1:${port}/bench/rank1000/index.html`, 300_000);
-  const summary = { benchmark: 'rank1000', browser: browser.version(), budgetMs: BUDGET_MS, chromium: inChromium, node, chromiumOverNode: inChromium.p50Ms / node.p50Ms, withinBudget: inChromium.p50Ms <= BUDGET_MS };
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/rank1000.json', `${JSON.stringify(summary, null, 2)}\n`);
-  console.log(JSON.stringify(summary));
-  console.log(`\n| where | p50 | p90 | runs |\n|---|---|---|---|`);
-  for (const [where, r] of [['Chromium', inChromium], ['Node', node]] as const) console.log(`| ${where} | ${r.p50Ms.toFixed(1)} ms | ${r.p90Ms.toFixed(1)} ms | ${r.runs} |`);
-  console.log(`\nChromium / Node p50: ${summary.chromiumOverNode.toFixed(2)}×; budget ${BUDGET_MS} ms in Chromium: ${summary.withinBudget ? 'met' : 'missed'}`);
-} finally {
-  await browser.close();
-  await server.close();
-}
+const { result: inChromium, browserVersion } = await runBenchPage<Rank1000Result>('/bench/rank1000/index.html', 300_000);
+const summary = { benchmark: 'rank1000', browser: browserVersion, budgetMs: BUDGET_MS, chromium: inChromium, node, chromiumOverNode: inChromium.p50Ms / node.p50Ms, withinBudget: inChromium.p50Ms <= BUDGET_MS };
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/rank1000.json', `${JSON.stringify(summary, null, 2)}\n`);
+console.log(JSON.stringify(summary));
+console.log(`\n| where | p50 | p90 | runs |\n|---|---|---|---|`);
+for (const [where, r] of [['Chromium', inChromium], ['Node', node]] as const) console.log(`| ${where} | ${r.p50Ms.toFixed(1)} ms | ${r.p90Ms.toFixed(1)} ms | ${r.runs} |`);
+console.log(`\nChromium / Node p50: ${summary.chromiumOverNode.toFixed(2)}×; budget ${BUDGET_MS} ms in Chromium: ${summary.withinBudget ? 'met' : 'missed'}`);

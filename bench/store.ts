@@ -2,11 +2,8 @@
 // Usage: npm run bench:store [-- --vectors 100000 --dim 384 --record 2000 --repeats 5]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright';
-import { createServer } from 'vite';
-import { CHROMIUM_ARGS, INSTALL_HINT, findChromium } from '../scripts/chromium.ts';
 import type { StoreBenchResult } from './store/store-bench.ts';
-import { readBenchResult } from './page-result.ts';
+import { runBenchPage } from './bench-driver.ts';
 
 const { values } = parseArgs({
   options: {
@@ -23,46 +20,32 @@ function median(xs: number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-const executablePath = findChromium();
-if (!executablePath) throw new Error(INSTALL_HINT);
-const server = await createServer({ configFile: 'vite.config.ts', server: { host: '127.0.0.1', port: 0 }, logLevel: 'error' });
-await server.listen();
-const address = server.httpServer?.address();
-const port = typeof address === 'object' && address ? address.port : 0;
-const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-try {
-  const page = await browser.newPage();
-  const query = new URLSearchParams({ vectors: values.vectors, dim: values.dim, record: values.record, repeats: values.repeats });
-  const benchResult = await readBenchResult<StoreBenchResult>(page, `http://127.0.0.1:${port}/bench/store/index.html?${query}`, 590_000);
-  const r = benchResult;
-  const summary = {
-    benchmark: 'store',
-    browser: browser.version(),
-    record: {
-      events: r.recordEvents,
-      batchMs: r.recordBatchMs,
-      perEventTransactionMs: r.recordPerEventMs,
-      speedup: r.recordPerEventMs / r.recordBatchMs,
-    },
-    load: {
-      vectors: r.loadVectors,
-      dim: r.dim,
-      segmentsMedianMs: median(r.segmentLoadMs),
-      perRecordMedianMs: median(r.perRecordLoadMs),
-      speedup: median(r.perRecordLoadMs) / median(r.segmentLoadMs),
-      segmentsRunsMs: r.segmentLoadMs,
-      perRecordRunsMs: r.perRecordLoadMs,
-    },
-  };
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/store.json', `${JSON.stringify(summary, null, 2)}\n`);
-  console.log(JSON.stringify(summary));
-  const f = (ms: number) => `${ms.toFixed(0)} ms`;
-  console.table({
-    [`record ${r.recordEvents} events`]: { persona: `${f(r.recordBatchMs)} (one transaction)`, baseline: `${f(r.recordPerEventMs)} (one per event)`, ratio: `${summary.record.speedup.toFixed(1)}×` },
-    [`load ${r.loadVectors} × ${r.dim} vectors`]: { persona: `${f(summary.load.segmentsMedianMs)} (segments)`, baseline: `${f(summary.load.perRecordMedianMs)} (record per vector)`, ratio: `${summary.load.speedup.toFixed(1)}×` },
-  });
-} finally {
-  await browser.close();
-  await server.close();
-}
+const query = new URLSearchParams({ vectors: values.vectors, dim: values.dim, record: values.record, repeats: values.repeats });
+const { result: r, browserVersion } = await runBenchPage<StoreBenchResult>(`/bench/store/index.html?${query}`, 590_000);
+const summary = {
+  benchmark: 'store',
+  browser: browserVersion,
+  record: {
+    events: r.recordEvents,
+    batchMs: r.recordBatchMs,
+    perEventTransactionMs: r.recordPerEventMs,
+    speedup: r.recordPerEventMs / r.recordBatchMs,
+  },
+  load: {
+    vectors: r.loadVectors,
+    dim: r.dim,
+    segmentsMedianMs: median(r.segmentLoadMs),
+    perRecordMedianMs: median(r.perRecordLoadMs),
+    speedup: median(r.perRecordLoadMs) / median(r.segmentLoadMs),
+    segmentsRunsMs: r.segmentLoadMs,
+    perRecordRunsMs: r.perRecordLoadMs,
+  },
+};
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/store.json', `${JSON.stringify(summary, null, 2)}\n`);
+console.log(JSON.stringify(summary));
+const f = (ms: number) => `${ms.toFixed(0)} ms`;
+console.table({
+  [`record ${r.recordEvents} events`]: { persona: `${f(r.recordBatchMs)} (one transaction)`, baseline: `${f(r.recordPerEventMs)} (one per event)`, ratio: `${summary.record.speedup.toFixed(1)}×` },
+  [`load ${r.loadVectors} × ${r.dim} vectors`]: { persona: `${f(summary.load.segmentsMedianMs)} (segments)`, baseline: `${f(summary.load.perRecordMedianMs)} (record per vector)`, ratio: `${summary.load.speedup.toFixed(1)}×` },
+});
