@@ -1,11 +1,13 @@
 // Memory retrieval quality on LoCoMo (Maharana et al., ACL 2024): each conversation's turns are one user's
 // history; for every question of categories 1–4 we retrieve the top k turns and score evidence recall@k (share of
 // the question's evidence turns in the top k), averaged over questions. BM25 alone, dense alone (the bundled
-// GloVe embedder) and hybrid — as HybridRetriever's defaults run them in the app — beside the previous defaults
-// (BM25 with b = 0.75 and no query expansion, RRF with equal weights), in one run.
+// GloVe embedder) and hybrid — as the app runs them: each turn's vector carries the two turns before it in the same session
+// as context (core/conversation-context), HybridRetriever's defaults — beside turn vectors without context and the
+// previous defaults (BM25 with b = 0.75 and no query expansion, RRF with equal weights), in one run.
 //
-// The retrieval defaults (BM25 b, verb-form expansion, score fusion and its weights) were chosen on the first two
-// conversations (TUNING); the other three were held out. Figures are reported for each part and for all five.
+// The retrieval defaults (BM25 b, verb-form expansion, score fusion and its weights, the context weight) were chosen on
+// the first two conversations (TUNING); the other three were held out. Figures are reported for each part and for all
+// five.
 //
 // Then the prompt itself: at the composer's default budget (1,536 prompt tokens: a 2,048-token context less 512 for
 // the answer) and at 768 and 3,072, the share of questions whose evidence turns all end up inside the composed
@@ -18,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Bm25Index } from '../src/core/bm25';
 import { exactSearch, recallAt } from '../src/core/exact-search';
+import { CONTEXT_WEIGHTS, mixContext } from '../src/core/conversation-context';
 import { HybridRetriever, type RetrieveOptions } from '../src/core/hybrid-retriever';
 import { wordsTokenizer } from '../src/core/tokenizer';
 import { BUNDLED_EMBEDDER } from '../src/embed/embedder-config';
@@ -44,8 +47,11 @@ const SPLITS = ['tuning', 'held_out', 'all'] as const;
 type Split = (typeof SPLITS)[number];
 
 interface Method {
-  /** Which index: the product's defaults, or the previous ones (BM25 b = 0.75, no expansion, RRF). */
-  index: 'current' | 'previous';
+  /**
+   * Which index: the product's (turn vectors with context), the same with each turn's own vector, or the previous
+   * defaults (BM25 b = 0.75, no expansion, RRF; own vectors).
+   */
+  index: 'current' | 'own' | 'previous';
   /** Without the query vector the dense list is not searched at all: keyword search alone. */
   vector: boolean;
   options: RetrieveOptions;
@@ -57,6 +63,8 @@ const METHODS = {
   hybrid: { index: 'current', vector: true, options: { mmrLambda: 1 } },
   'hybrid+mmr λ0.7 (app default)': { index: 'current', vector: true, options: {} },
   'hybrid, RRF (same BM25)': { index: 'current', vector: true, options: { mmrLambda: 1, fusion: 'rrf' } },
+  'dense, no context': { index: 'own', vector: true, options: { weights: { keyword: 0 }, mmrLambda: 1 } },
+  'hybrid, no context (dense 0.3)': { index: 'own', vector: true, options: { mmrLambda: 1, weights: { keyword: 0.7, dense: 0.3 } } },
   'previous bm25 (b 0.75, no expansion)': { index: 'previous', vector: false, options: { ...PREVIOUS, mmrLambda: 1 } },
   'previous hybrid (RRF, equal weights)': { index: 'previous', vector: true, options: { ...PREVIOUS, mmrLambda: 1 } },
 } satisfies Record<string, Method>;
@@ -88,13 +96,23 @@ for (const file of files) {
     .flatMap(([, value]) => value as Turn[]);
   const texts = turns.map((t) => `${t.speaker}: ${t.text}${t.blip_caption ? ` [shares a photo: ${t.blip_caption}]` : ''}`);
   const ids = turns.map((t) => t.dia_id);
-  const turnVectors = await embedder.embed(texts);
-  const retrievers = { current: new HybridRetriever(), previous: new HybridRetriever(wordsTokenizer, new Bm25Index({ k1: 1.2, b: 0.75 })) };
-  for (const retriever of Object.values(retrievers)) {
+  const ownVectors = await embedder.embed(texts);
+  // The turns before, in the same session (dia ids read D<session>:<turn>), are a turn's context — as the embedding
+  // indexer gives a message its conversation's previous messages.
+  const session = (id: string) => id.split(':')[0];
+  const contextOf = (i: number) =>
+    CONTEXT_WEIGHTS.map((_, j) => i - 1 - j).filter((p) => p >= 0 && session(ids[p] ?? '') === session(ids[i] ?? ''));
+  const turnVectors = mixContext(ownVectors, embedder.dim, ids.map((_, i) => ({ own: i, context: contextOf(i) })));
+  const retrievers = {
+    current: new HybridRetriever(),
+    own: new HybridRetriever(),
+    previous: new HybridRetriever(wordsTokenizer, new Bm25Index({ k1: 1.2, b: 0.75 })),
+  };
+  for (const [name, retriever] of Object.entries(retrievers)) {
     turns.forEach((turn, i) => {
       retriever.addDocument(turn.dia_id, texts[i] ?? '', { ts: i, kind: 'message', source: 'locomo' });
     });
-    retriever.addVectors(ids, turnVectors, embedder.dim);
+    retriever.addVectors(ids, name === 'current' ? turnVectors : ownVectors, embedder.dim);
   }
   const asked = conversation.qa.filter((q) => q.category >= 1 && q.category <= 4 && q.evidence.length > 0);
   const queryVectors = await embedder.embed(asked.map((q) => q.question));

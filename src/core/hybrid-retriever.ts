@@ -51,13 +51,14 @@ const DAY = 86_400_000;
 const VARIANT_CACHE = 1_024;
 
 /**
- * Default list weights per fusion. Score fusion weighs the keyword list 0.7 and the dense list 0.3: chosen on two
- * LoCoMo conversations and checked on three held-out ones (bench/locomo.ts), where 0.2–0.35 all did about as well;
- * the bundled GloVe embedder alone finds much less than BM25 there, so it adds evidence rather than leading. RRF keeps
- * equal weights, as before.
+ * Default list weights per fusion. Score fusion weighs the keyword list 0.6 and the dense list 0.4. The bundled GloVe
+ * embedder alone finds much less than BM25 on LoCoMo, so it adds evidence rather than leading. 0.3 was best before
+ * messages carried their previous message as context (core/conversation-context); with it the dense list is worth
+ * more, and 0.35–0.45 did about as well on the two tuning conversations and three held-out ones (bench/locomo.ts).
+ * RRF keeps equal weights.
  */
 export const DEFAULT_WEIGHTS = {
-  score: { keyword: 0.7, dense: 0.3 },
+  score: { keyword: 0.6, dense: 0.4 },
   rrf: { keyword: 1, dense: 1 },
 } as const;
 

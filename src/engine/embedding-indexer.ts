@@ -1,6 +1,7 @@
-// Drains the embedding queue: the oldest pending events are embedded in batches and their vectors appended to the
-// store, which marks them done in the same transaction. Stopping (abort, tab closed) loses nothing: what was not
+// Drains the embedding queue: the oldest pending events are embedded in batches (a conversation's message with the
+// exchange before it as context) and their vectors appended to the store, which marks them done in the same transaction. Stopping (abort, tab closed) loses nothing: what was not
 // written stays pending and the next drain resumes there.
+import { CONTEXT_WEIGHTS, mixContext, takesContext, type ContextRows } from '../core/conversation-context';
 import type { HistoryEvent } from '../core/history-event';
 import type { Embedder } from '../embed/embedder';
 import { EmbeddingQueue } from '../store/embedding-queue';
@@ -52,7 +53,7 @@ export class EmbeddingIndexer {
       if (texts.length === 0) continue;
       let vectors: Float32Array;
       try {
-        vectors = await this.embedder.embed(texts.map((e) => e.text), signal ? { signal } : {});
+        vectors = await this.#embed(texts, signal);
       } catch (error) {
         if (signal?.aborted) return { ...result, aborted: true };
         // One bad text must neither block the queue nor take its batch down: embed the batch one by one and
@@ -86,6 +87,32 @@ export class EmbeddingIndexer {
     }
   }
 
+  /**
+   * The events' vectors: each message of a conversation carries its previous message as context
+   * (core/conversation-context). Texts are embedded once each, the batch's own first; a context already in the batch
+   * reuses its row.
+   */
+  async #embed(events: readonly HistoryEvent[], signal?: AbortSignal): Promise<Float32Array> {
+    const contexts = await Promise.all(
+      events.map((event) => (takesContext(event) ? this.store.events.previousMessages(event, CONTEXT_WEIGHTS.length) : Promise.resolve([]))),
+    );
+    const rowOf = new Map<string, number>();
+    const texts: string[] = [];
+    const row = (event: HistoryEvent): number => {
+      let index = rowOf.get(event.id);
+      if (index === undefined) {
+        index = texts.push(event.text) - 1;
+        rowOf.set(event.id, index);
+      }
+      return index;
+    };
+    const own = events.map(row);
+    const rows: ContextRows[] = events.map((_, i) => ({ own: own[i] ?? 0, context: (contexts[i] ?? []).map(row) }));
+    const pool = await this.embedder.embed(texts, signal ? { signal } : {});
+    if (rows.every((r) => r.context.length === 0)) return pool;
+    return mixContext(pool, this.embedder.dim, rows);
+  }
+
   async #oneByOne(events: readonly HistoryEvent[], signal?: AbortSignal): Promise<{ ids: string[]; vectors: Float32Array; failed: string[]; aborted: boolean }> {
     const dim = this.embedder.dim;
     const ids: string[] = [];
@@ -93,7 +120,7 @@ export class EmbeddingIndexer {
     const vectors = new Float32Array(events.length * dim);
     for (const event of events) {
       try {
-        vectors.set(await this.embedder.embed([event.text], signal ? { signal } : {}), ids.length * dim);
+        vectors.set(await this.#embed([event], signal), ids.length * dim);
         ids.push(event.id);
       } catch {
         if (signal?.aborted) return { ids, vectors, failed, aborted: true };

@@ -1,10 +1,13 @@
 // Removing events takes everything derived from them along, in the caller's transaction: their vectors and
 // postings are tombstoned, memories drop the links to them (a memory whose every source is gone goes too, unless
-// the user pinned it), a summary written from them is marked stale (to be written again without them), and the
-// stats shrink. One rule for delete, range delete and retention.
+// the user pinned it), a summary written from them is marked stale (to be written again without them), a message
+// whose vector carried a deleted message as context is embedded again, and the stats shrink. One rule for delete,
+// range delete and retention.
+import { CONTEXT_WEIGHTS } from '../core/conversation-context';
 import type { HistoryEvent } from '../core/history-event';
 import { describeChange, type StoreChange } from './change-feed';
 import type { WriteTx } from './connection';
+import { requeueContextFollowers } from './conversation-order';
 import { readStats, writeStats } from './stats';
 
 export type CascadeStores = 'events' | 'segments' | 'tombstones' | 'memories' | 'profile';
@@ -38,6 +41,7 @@ export async function removeEvents(
   }
   const stats = await readStats(tx);
   await writeStats(tx, { events: stats.events - events.length, bytes: stats.bytes - bytes });
+  await requeueContextFollowers(tx, events, CONTEXT_WEIGHTS.length, changes);
 
   // Tombstone the ids in every space that has segments: a tombstone is cheap, and finding which segment holds an
   // id would mean reading megabytes of vectors.

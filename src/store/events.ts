@@ -5,6 +5,7 @@ import { InvalidInputError } from '../core/errors';
 import { removeEvents, type CascadeResult } from './cascade';
 import { describeChange } from './change-feed';
 import type { StoreConnection } from './connection';
+import { previousMessages } from './conversation-order';
 import { writePostings } from './segments';
 import { readStats, writeStats } from './stats';
 
@@ -95,6 +96,11 @@ export class EventLog {
   async getMany(ids: readonly string[]): Promise<(HistoryEvent | undefined)[]> {
     const store = this.connection.read(['events']).objectStore('events');
     return Promise.all(ids.map((id) => store.get(id)));
+  }
+
+  /** The messages, nearest first, that `event`'s vector carries as context (see store/conversation-order). */
+  async previousMessages(event: Pick<HistoryEvent, 'sessionId' | 'ts'>, count: number): Promise<HistoryEvent[]> {
+    return previousMessages(this.connection.read(['events']).objectStore('events').index('by-session'), event, count);
   }
 
   /** Visits every event in id order, `slice` per readonly transaction, so 100k events never sit in memory at once. */

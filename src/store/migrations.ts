@@ -82,6 +82,15 @@ export const MIGRATIONS: readonly Migration[] = [
       await tx.objectStore('meta').put({ key: 'changes', seq: 0 });
     },
   },
+  {
+    version: 4,
+    description: "each conversation's messages in time order, for the context a message's vector carries",
+    apply(_db, tx) {
+      // Events without a sessionId are simply not in this index (IndexedDB skips records missing a key path).
+      tx.objectStore('events').createIndex('by-session', ['sessionId', 'ts']);
+      return Promise.resolve();
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -96,6 +96,7 @@ export interface PersonaDB extends DBSchema {
       'by-item': string;
       'by-embed': [EmbedState, number];
       'by-value': [number, number];
+      'by-session': [string, number];
     };
   };
   segments: { key: number; value: SegmentRecord; indexes: { 'by-space': string } };

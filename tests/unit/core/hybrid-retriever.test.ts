@@ -106,7 +106,7 @@ describe('HybridRetriever', () => {
     const [vector] = [await embedder.embed([text])];
     const score = retriever.retrieve({ text, vector }, { limit: 3, mmrLambda: 1 });
     const top = score[0];
-    // Score fusion: keyword 0.7 × BM25 / best + dense 0.3 × min-max cosine.
+    // Score fusion: keyword 0.6 × BM25 / best + dense 0.4 × min-max cosine.
     expect(top?.score).toBeLessThanOrEqual(1 + 1e-12);
     expect(top?.parts.fused).toBe(top?.score);
     const rrf = retriever.retrieve({ text, vector }, { limit: 3, mmrLambda: 1, fusion: 'rrf' });

@@ -2,6 +2,7 @@
 import { openDB } from 'idb';
 import { describe, expect, test } from 'vitest';
 import { StoreVersionError } from '../../../src/core/errors';
+import { RETENTION_VALUE, approximateEventBytes, type EventKind, type HistoryEvent } from '../../../src/core/history-event';
 import { StoreConnection } from '../../../src/store/connection';
 import { LATEST_VERSION, MIGRATIONS } from '../../../src/store/migrations';
 import { PersonaStore } from '../../../src/store/persona-store';
@@ -16,12 +17,20 @@ async function writeFixture(name: string, version: number): Promise<void> {
   // Raw, untyped access: these are the old shapes, not today's types.
   const db = await openDB(name, version);
   const tx = db.transaction([...db.objectStoreNames], 'readwrite');
+  let bytes = 0;
   for (let i = 0; i < 25; i++) {
     const event: Record<string, unknown> = { id: `v${version}-${i}`, ts: T0 + i, kind: i % 2 ? 'view' : 'note', text: `written by v${version} #${i}` };
     if (i === 3) Object.assign(event, { itemId: 'item-3', rating: 4, metadata: { nested: { ok: true } } });
     if (version >= 2) event.source = 'host:old';
+    // Version 3 gave every event its queue state, retention value and size, and kept the totals in meta.
+    if (version >= 3) {
+      const upgraded = { ...event, recordedAt: event.ts, embedState: 'pending', value: RETENTION_VALUE[event.kind as EventKind] } as Omit<HistoryEvent, 'bytes'>;
+      Object.assign(event, upgraded, { bytes: approximateEventBytes(upgraded) });
+      bytes += event.bytes as number;
+    }
     await tx.objectStore('events').put(event);
   }
+  if (version >= 3) await tx.objectStore('meta').put({ key: 'stats', events: 25, bytes });
   await tx.objectStore('settings').put({ key: 'theme', value: 'dark', updatedAt: T0 });
   if (version >= 2) {
     await tx.objectStore('memories').put({

@@ -6,6 +6,7 @@ import { documentsOf, facetsOf } from '../../../src/core/postings';
 import { EmbeddingQueue } from '../../../src/store/embedding-queue';
 import type { ChangeMessage } from '../../../src/store/change-feed';
 import { PersonaStore } from '../../../src/store/persona-store';
+import { LATEST_VERSION } from '../../../src/store/migrations';
 import { MAX_LINE_BYTES } from '../../../src/store/transfer/format';
 import { stagedCount } from '../../../src/store/transfer/staging';
 import { PERSONA_CACHES, matchesCache } from '../../../src/store/transfer/wipe';
@@ -98,7 +99,7 @@ describe('export format', () => {
     const store = await open();
     await seed(store);
     const lines = (await exportLines(store)).map((line) => JSON.parse(line) as { type?: string; format?: string; counts?: unknown });
-    expect(lines[0]).toMatchObject({ format: 'persona-export', version: 1, schemaVersion: 3, includes: { vectors: true } });
+    expect(lines[0]).toMatchObject({ format: 'persona-export', version: 1, schemaVersion: LATEST_VERSION, includes: { vectors: true } });
     expect(lines.at(-1)).toEqual({ type: 'end', counts: { event: 11, memory: 2, profile: 1, feedback: 2, setting: 2, segment: 3 } });
     const segments = lines.filter((line) => line.type === 'segment') as unknown as { data: { ids: string[]; model: string; dim: number } }[];
     // Live slots only: e2's first copy and the deleted e3 are gone.
