@@ -134,12 +134,16 @@ export function inflectionKey(term: string): string {
  * The words-v1 terms that share `term`'s inflection key, generated rather than looked up: the key itself, with a
  * final "e", with "-ing"/"-ed" (the last consonant doubled or not), and "-y" → "-ied". The caller keeps those its
  * index holds. Plurals need nothing here: stemEnglishPlural already folded them into the terms.
+ *
+ * A term without a suffix is its own base form, and the other base form is another word: "note" is not "not", "plan"
+ * is not "plane", "hope" is not "hop". Only an inflected term ("hoping": hope or hop?) keeps both.
  */
 export function inflectionVariants(term: string): string[] {
   const key = inflectionKey(term);
   if (!ASCII_WORD.test(key)) return [term];
   const last = key.at(-1) ?? '';
-  const forms = [key, `${key}e`, `${key}ing`, `${key}ed`, `${key}${last}ing`, `${key}${last}ed`];
+  const bases = term === key ? [key] : term === `${key}e` ? [term] : [key, `${key}e`];
+  const forms = [...bases, `${key}ing`, `${key}ed`, `${key}${last}ing`, `${key}${last}ed`];
   if (key.endsWith('y')) forms.push(`${key.slice(0, -1)}ied`);
   return [term, ...forms.filter((form) => form !== term && inflectionKey(form) === key)];
 }

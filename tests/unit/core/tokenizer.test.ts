@@ -151,6 +151,13 @@ describe('verb forms at query time', () => {
     expect(variants).toEqual(expect.arrayContaining(['hike', 'hiked']));
     expect(inflectionVariants('studied')).toEqual(expect.arrayContaining(['study', 'studying']));
     expect(inflectionVariants('running')).toEqual(expect.arrayContaining(['run']));
+    // A base form never brings the other base form: those are different words.
+    expect(inflectionVariants('note')).toEqual(expect.arrayContaining(['noted', 'noting']));
+    for (const [word, other] of [['note', 'not'], ['not', 'note'], ['plan', 'plane'], ['plane', 'plan'], ['hope', 'hop']]) {
+      expect(inflectionVariants(word as string)).not.toContain(other);
+    }
+    // An inflected form keeps both: "hoping" may be hope or hop.
+    expect(inflectionVariants('hoping')).toEqual(expect.arrayContaining(['hope', 'hop']));
     for (const variant of [...inflectionVariants('hiking'), ...inflectionVariants('studied')]) {
       expect(inflectionKey(variant)).toBe(inflectionKey(variant.startsWith('hik') ? 'hiking' : 'studied'));
     }
