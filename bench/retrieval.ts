@@ -134,7 +134,7 @@ try {
     summary.naive_query_p50_ms_100k_384_chromium = headline.naive.p50;
     summary.floor_ms_100k_384 = headline.floor.ms;
     summary.recall_at_10_vs_exact = headline.recallAt10.int8;
-    summary.index_ram_mb_100k_384 = (headline.ram.vectorIndexBytes + headline.ram.bm25BytesEstimate) / MB;
+    summary.index_ram_mb_100k_384 = (headline.ram.vectorIndexBytes + headline.ram.bm25Bytes) / MB;
     summary.ingest_events_per_s_chromium = headline.ingest.eventsPerS;
     summary.compose_p95_ms_100k = headline.compose.p95;
   }
@@ -183,7 +183,7 @@ try {
       naive: `Float32 cosine over every item + top-10 partial sort, over ${headline?.naive.queries ?? 0} queries`,
       floor: 'bytes the indexes read per hybrid query (signatures + live flags + re-ranked int8 codes and scales + refined hits\' 2-bit residuals + BM25 postings of every index term the query reads, the verb forms it expands to included) / measured bandwidth',
       recall: 'VectorIndex.search limit 10 without the exact source (int8 re-rank refined by 2-bit residuals, scores final), vs exact Float32 top 10; unrefined and with the exact source: see summaryExtra',
-      indexRam: 'VectorIndex.bytes (with growth slack) + BM25 typed arrays estimated from stats() (lower bound)',
+      indexRam: 'VectorIndex.bytes + Bm25Index.bytes as they stand after ingest and the timed queries (growth slack and per-query scratch included; ids and Maps excluded)',
       ingest: 'addDocument + addVectors, batches of 1,000, embedding excluded',
       compose: 'compose_p95_ms_100k: hybrid top-12 (MMR 0.7) + composePrompt (preferences, 5 pinned memories, a summary, the hits; 2,048-token context) in the page, in memory; composePrompt alone in summaryExtra',
       locomo: 'bench/locomo.ts on --locomo DIR: evidence recall@10 (BM25, dense, hybrid) and the share of questions whose evidence is all in the composed prompt vs plain top-k at the same tokens (default 1,536-token budget)',
@@ -211,7 +211,8 @@ try {
             naive_floor_ms_100k_384: headline.floor.naiveMs,
             vector_index_mb_100k_384: headline.ram.vectorIndexBytes / MB,
             vector_index_mb_exact_capacity_100k_384: headline.ram.vectorIndexBytesExact / MB,
-            bm25_mb_estimate_100k: headline.ram.bm25BytesEstimate / MB,
+            bm25_mb_100k: headline.ram.bm25Bytes / MB,
+            bm25_mb_exact_capacity_100k: headline.ram.bm25BytesExact / MB,
           }
         : {}),
       ...(r.ingestWithStore
@@ -296,7 +297,7 @@ try {
           'floor ms': ms(c.floor.ms),
           'hybrid ÷ floor': `${(c.hybrid.p50 / c.floor.ms).toFixed(1)}×`,
           'recall@10 refined / int8 / exact': `${c.recallAt10.int8.toFixed(3)} / ${c.recallAt10.int8Unrefined.toFixed(3)} / ${c.recallAt10.exactRerank.toFixed(3)}`,
-          'index MB': ((c.ram.vectorIndexBytes + c.ram.bm25BytesEstimate) / MB).toFixed(1),
+          'index MB': ((c.ram.vectorIndexBytes + c.ram.bm25Bytes) / MB).toFixed(1),
           'ingest ev/s': c.ingest.eventsPerS.toFixed(0),
         },
       ]),

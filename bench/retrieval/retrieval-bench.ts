@@ -85,8 +85,10 @@ export interface ConfigResult {
     vectorIndexBytes: number;
     /** The same arrays sized to the live count exactly: n × (dim + 4 + 4 × words + 1 + 4 × ⌈dim / 16⌉). */
     vectorIndexBytesExact: number;
-    /** BM25 typed arrays, lower bound from stats(): postings × (4 + 2 + 4) + documents × (1 + 4 + 4). */
-    bm25BytesEstimate: number;
+    /** Bm25Index.bytes after the timed queries: posting lists at capacity, forward index, per-document arrays, query scratch. */
+    bm25Bytes: number;
+    /** The same typed arrays sized exactly, query scratch excluded: postings × (4 + 1 + forward entry) + documents × (1 + 4 + 4). */
+    bm25BytesExact: number;
     bm25Terms: number;
     bm25Postings: number;
   };
@@ -294,7 +296,7 @@ function documentFrequencies(retriever: HybridRetriever, corpus: TextCorpus, n: 
  *   + r × ⌈dim / 16⌉ × 4    the 2-bit residuals of the hits the refinement re-scores
  *   keyword (Bm25Index.search, per distinct index term t the query reads — its words and the verb forms of them
  *   the index holds, see termsRead — with document frequency df(t)):
- *   + Σ df(t) × (4 + 2)     the posting list: Uint32 slot + Uint16 term frequency
+ *   + Σ df(t) × (4 + 1)     the posting list: Uint32 slot + Uint8 term frequency
  *   + Σ df(t) × (1 + 4)     per posting, that slot's live flag and Uint32 length (random access; counted as bytes,
  *                           though each really costs a cache line)
  */
@@ -304,7 +306,7 @@ function bytesPerHybridQuery(n: number, dim: number, queryTerms: readonly string
   const dense = n * Math.ceil(dim / 32) * 4 + n + candidates * dim + candidates * 4 + refined * Math.ceil(dim / 16) * 4;
   let postings = 0;
   for (const term of new Set(queryTerms)) postings += df.get(term) ?? 0;
-  return { dense, keyword: postings * (4 + 2 + 1 + 4), candidates };
+  return { dense, keyword: postings * (4 + 1 + 1 + 4), candidates };
 }
 
 async function runConfig(corpus: TextCorpus, vectors: Float32Array, queryVecs: readonly Float32Array[], n: number, dim: number, bandwidthGbps: number): Promise<ConfigResult> {
@@ -418,7 +420,9 @@ async function runConfig(corpus: TextCorpus, vectors: Float32Array, queryVecs: r
     ram: {
       vectorIndexBytes: index.bytes,
       vectorIndexBytesExact: index.size * (dim + 4 + 4 * words + 1 + 4 * Math.ceil(dim / 16)),
-      bm25BytesEstimate: stats.postings * (4 + 2 + 4) + stats.slots * (1 + 4 + 4),
+      bm25Bytes: retriever.keyword.bytes,
+      // Forward entries are 16-bit while the vocabulary has at most 65,536 terms (Bm25Index).
+      bm25BytesExact: stats.postings * (4 + 1 + (stats.terms <= 0x1_0000 ? 2 : 4)) + stats.slots * (1 + 4 + 4),
       bm25Terms: stats.terms,
       bm25Postings: stats.postings,
     },

@@ -72,8 +72,22 @@ export interface Bm25Stats {
  */
 export const DEFAULT_B = 0.3;
 
-/** Frequencies are stored in 16 bits, as in a postings payload, so loading and adding agree exactly. */
-const MAX_STORED_FREQUENCY = 0xffff;
+/**
+ * Frequencies are held in 8 bits, loaded and added alike. BM25 saturates long before: at k1 1.2 a term seen 255
+ * times already scores 99.5% of its limit, and a short history item never gets near it. One byte per posting less
+ * is 1.2 MB at 100k events.
+ */
+const MAX_STORED_FREQUENCY = 0xff;
+
+/** Term numbers fit the forward index's 16-bit entries until the vocabulary passes this; then it widens to 32. */
+const NARROW_TERMS = 0x1_0000;
+
+type ForwardIndex = Uint16Array | Uint32Array;
+
+/** A forward index of `length` entries wide enough for `terms` term numbers. */
+function forwardFor(terms: number, length: number): ForwardIndex {
+  return terms <= NARROW_TERMS ? new Uint16Array(length) : new Uint32Array(length);
+}
 
 /**
  * What a dead slot's length reads: past any norm table, so the search's hot loop sends it to the path that checks
@@ -82,7 +96,7 @@ const MAX_STORED_FREQUENCY = 0xffff;
 const DEAD_LENGTH = 0xffff_ffff;
 
 const NO_SLOTS = new Uint32Array(0);
-const NO_FREQS = new Uint16Array(0);
+const NO_FREQS = new Uint8Array(0);
 
 function grown<A extends Uint8Array | Uint16Array | Uint32Array>(array: A, needed: number): A {
   if (needed <= array.length) return array;
@@ -117,7 +131,7 @@ class PostingList {
     const capacity = this.length + extra;
     const slots = new Uint32Array(capacity);
     slots.set(this.slots.subarray(0, this.length));
-    const freqs = new Uint16Array(capacity);
+    const freqs = new Uint8Array(capacity);
     freqs.set(this.freqs.subarray(0, this.length));
     this.slots = slots;
     this.freqs = freqs;
@@ -165,9 +179,12 @@ export class Bm25Index {
   #ids: string[] = [];
   #live = new Uint8Array(0);
   #lengths = new Uint32Array(0);
-  /** Slot s's term numbers are #forward[#termStart[s] .. #termStart[s + 1]). */
+  /**
+   * Slot s's term numbers are #forward[#termStart[s] .. #termStart[s + 1]): 16-bit while the vocabulary allows
+   * (2 bytes a posting less), 32-bit past 65,536 terms.
+   */
   #termStart = new Uint32Array(1);
-  #forward = new Uint32Array(0);
+  #forward: ForwardIndex = new Uint16Array(0);
   #slotCount = 0;
   #slotOf = new Map<string, number>();
 
@@ -249,6 +266,18 @@ export class Bm25Index {
       postings,
       averageLength: this.#liveCount === 0 ? 0 : this.#totalLength / this.#liveCount,
     };
+  }
+
+  /**
+   * Bytes held by the index's typed arrays (ids, the term dictionary and Maps excluded), for the memory budget:
+   * posting lists at their capacity, the forward index, per-document arrays and the per-query scratch.
+   */
+  get bytes(): number {
+    let bytes = 0;
+    for (const list of this.#lists) bytes += list.slots.byteLength + list.freqs.byteLength;
+    const perDocument = [this.#forward, this.#termStart, this.#lengths, this.#live, this.#position, this.#scores, this.#touched, this.#groupTf, this.#groupSlots];
+    for (const array of perDocument) bytes += array.byteLength;
+    return bytes;
   }
 
   /** Adds a document (term → frequency, e.g. from `termFrequencies`); an id already present is replaced. */
@@ -480,7 +509,7 @@ export class Bm25Index {
     for (let slot = 0; slot < this.#slotCount; slot++) {
       if (this.#live[slot] === 1) forwardLength += (this.#termStart[slot + 1] as number) - (this.#termStart[slot] as number);
     }
-    const forward = new Uint32Array(Math.max(forwardLength, 16));
+    const forward = forwardFor(termNames.length, Math.max(forwardLength, 16));
     let at = 0;
     for (let slot = 0; slot < this.#slotCount; slot++) {
       const next = renumbered[slot] as number;
@@ -638,6 +667,7 @@ export class Bm25Index {
       this.#termNumber.set(term, number);
       this.#termNames.push(term);
       this.#lists.push(new PostingList());
+      if (number === NARROW_TERMS && this.#forward instanceof Uint16Array) this.#forward = Uint32Array.from(this.#forward);
     }
     return number;
   }
@@ -747,7 +777,7 @@ export class Bm25Index {
       for (let p = termOffsets[i] as number; p < end; p++) {
         const slot = slotOfLocal[docs[p] as number] as number;
         if (slot < 0) continue;
-        list.push(slot, freqs[p] as number);
+        list.push(slot, Math.min(freqs[p] as number, MAX_STORED_FREQUENCY));
         const local = docs[p] as number;
         forward[cursor[local] as number] = number;
         cursor[local] = (cursor[local] as number) + 1;

@@ -137,7 +137,8 @@ describe('scores', () => {
     const { k1, b } = index;
     const contribution = (members: readonly string[], id: string): number => {
       const terms = tfs.get(id) as Map<string, number>;
-      const tf = members.reduce((sum, m) => sum + (terms.get(m) ?? 0), 0);
+      // Each stored frequency saturates at 255 (the index keeps one byte per posting); the length keeps every word.
+      const tf = members.reduce((sum, m) => sum + Math.min(255, terms.get(m) ?? 0), 0);
       if (tf === 0) return 0;
       const df = [...tfs.values()].filter((t) => members.some((m) => t.has(m))).length;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
@@ -150,6 +151,24 @@ describe('scores', () => {
       expect(hits.length).toBe(200);
       for (const hit of hits) expect(hit.score, `${JSON.stringify(query)} → ${hit.id}`).toBe(groups.reduce((sum, members) => sum + contribution(members, hit.id), 0));
     }
+  });
+
+  test('a vocabulary past 65,536 terms widens the forward index: matched terms, removal and compaction stay right', () => {
+    const index = new Bm25Index({ compaction: { minDeadSlots: 1, deadFraction: 0.01 } });
+    // 700 documents of 100 terms of their own: 70,000 distinct terms.
+    for (let d = 0; d < 700; d++) index.add(`d${d}`, new Map(Array.from({ length: 100 }, (_, t) => [`t${d * 100 + t}`, 1 + (t % 3)])));
+    expect(index.stats().terms).toBe(70_000);
+    const hit = index.search(['t69999', 't69950', 't5'], { limit: 5 });
+    expect(hit.map((h) => [h.id, h.matchedTerms])).toEqual([['d699', ['t69999', 't69950']], ['d0', ['t5']]]);
+    // Removing documents drops their terms from the vocabulary's live count, and compaction renumbers the rest.
+    for (let d = 0; d < 690; d++) index.remove(`d${d}`);
+    expect(index.hasTerm('t5')).toBe(false);
+    expect(index.stats()).toMatchObject({ documents: 10, terms: 1_000, deadSlots: 0 });
+    // t69001 has tf 2 in d690, t69999 tf 1 in d699.
+    expect(index.search(['t69999', 't69001'], { limit: 5 }).map((h) => [h.id, h.matchedTerms])).toEqual([
+      ['d690', ['t69001']],
+      ['d699', ['t69999']],
+    ]);
   });
 
   test('ties are ordered by id, query terms count once, and order of query terms does not matter', () => {
