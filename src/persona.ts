@@ -195,6 +195,11 @@ export class Persona {
     unlock: (passphrase: string) => this.#call(this.host.lockUnlock(passphrase)),
     /** Unlocks if needed and removes the passphrase. */
     disable: (passphrase: string) => this.#call(this.host.lockDisable(passphrase)),
+    /**
+     * Locks by itself after `idleMs` without use of Persona in any tab (1 s to 7 days), or never with null. Only a
+     * tab that enabled or unlocked the lock holds the key to seal without the passphrase, so that tab does it.
+     */
+    autoLock: (idleMs: number | null) => this.#call(this.host.lockAutoLock(idleMs)),
   };
 
   /** The user's data as an NDJSON stream (optionally passphrase-encrypted); see docs/export-format.md. */

@@ -27,6 +27,7 @@ import type { EventQuery, RangeDeletion } from '../store/events';
 import type { MemoryPatch, MemoryQuery } from '../store/memories';
 import type { CloseReason } from '../store/connection';
 import type { LockStatus } from '../store/lock/lock-store';
+import { IdleLock } from './idle-lock';
 import { PersonaStore } from '../store/persona-store';
 import { HistoryIntelligence, type IntelligenceStatus } from './history-intelligence';
 import { PersonaEngine, type ChatOptions, type EngineStatus, type PersonaEngineOptions, type LlmRerankOptions, type RankInput } from './persona-engine';
@@ -64,6 +65,9 @@ export type HostChatOptions = Omit<ChatOptions, 'onToken' | 'signal'>;
 /** rank()'s options as they cross to the worker: the re-ranking's signal becomes the job id. */
 export type HostRankOptions = Omit<NonNullable<Parameters<PersonaEngine['rank']>[1]>, 'llmRerank'> & { llmRerank?: Omit<LlmRerankOptions, 'signal'> };
 
+/** Calls that are not the user's use of Persona: status reads, subscriptions, the worker's own lifecycle. */
+export const QUIET_CALLS: ReadonlySet<string> = new Set(['open', 'close', 'status', 'onStatus', 'onChange', 'lockStatus', 'lifeline', 'touch']);
+
 export class EngineHost {
   #store: PersonaStore | undefined;
   #intelligence: HistoryIntelligence | undefined;
@@ -76,6 +80,8 @@ export class EngineHost {
   #closedBy: HostStatus['closedBy'];
   /** Set when the database was locked at open: the engine starts at the first unlock (it needs the history). */
   #startWhenUnlocked: (() => Promise<void>) | undefined;
+  /** Seals the data after the user's auto-lock time without use (see idle-lock.ts). */
+  #idleLock: IdleLock | undefined;
 
   /** `runtimes` build the model runtime this worker runs when its tab leads (see SharedChatBackend). */
   constructor(private readonly runtimes: Partial<Record<BackendKind, () => ChatBackend>>) {
@@ -99,6 +105,16 @@ export class EngineHost {
       },
     });
     this.#store = store;
+    const idleLock = new IdleLock(store.lock, `persona-activity:${name ?? 'persona'}`, () => {
+      this.#emit();
+    });
+    this.#idleLock = idleLock;
+    await idleLock.refresh();
+    // The auto-lock time may change in any tab, and an unlock starts the idle time again.
+    store.subscribe((message) => {
+      const lockRecord = message.changes.some((change) => change.store === 'meta' && change.ids?.includes('lock') !== false);
+      if (lockRecord || message.lifecycle === 'unlocked') void idleLock.refresh();
+    });
     const start = () => this.#start(store, bundled, createLocal, modelChannel, priors);
     if (store.connection.locked) this.#startWhenUnlocked = start;
     else await start();
@@ -167,6 +183,18 @@ export class EngineHost {
   /** Restores the data; when the engine could not start because the data was locked at open, it starts now. */
   async lockUnlock(passphrase: string): Promise<LockStatus> {
     return this.#opened(await this.#requireStore().lock.unlock(passphrase));
+  }
+
+  /** The idle time after which the data locks by itself (null: only when asked); see IdleLock. */
+  async lockAutoLock(idleMs: number | null): Promise<LockStatus> {
+    const status = await this.#requireStore().lock.setAutoLock(idleMs);
+    await this.#idleLock?.refresh();
+    return status;
+  }
+
+  /** The page used Persona (any call but status reads): the auto-lock's idle time starts again. */
+  touch(): void {
+    this.#idleLock?.touch();
   }
 
   async lockDisable(passphrase: string): Promise<LockStatus> {
@@ -393,6 +421,7 @@ export class EngineHost {
   }
 
   async close(): Promise<void> {
+    this.#idleLock?.close();
     this.#engine?.stop();
     this.#intelligence?.stop();
     await this.#backend?.close();

@@ -71,6 +71,8 @@ export interface LockRecord {
   locked: boolean;
   enabledAt: number;
   changedAt: number;
+  /** Lock by itself after this long with no use of Persona in any tab (ms); absent: only when asked. */
+  autoLockMs?: number;
 }
 
 export type MetaKey = MetaRecord['key'];

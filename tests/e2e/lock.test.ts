@@ -91,6 +91,12 @@ describe('the lock panel', () => {
     await page.getByRole('button', { name: 'Unlock' }).click();
     await eventually(() => page.getByText('Unlocked: everything is back.').count()).toBe(1);
     expect(await snapshot(page)).toEqual(before);
+
+    // The auto-lock time is chosen in the panel and kept with the lock.
+    await page.getByLabel('Lock by itself').selectOption({ label: '15 minutes' });
+    await eventually(() => page.getByText('Your data locks after 15 minutes without use.').count()).toBe(1);
+    const autoLockMs = await page.evaluate(async () => (await document.querySelector('persona-app')?.persona?.lock.status())?.autoLockMs);
+    expect(autoLockMs).toBe(15 * 60_000);
     session.expectCleanRun();
   });
 });

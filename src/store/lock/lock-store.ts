@@ -21,7 +21,13 @@ export interface LockStatus {
   locked: boolean;
   /** This connection holds the key (after enable or unlock), so lock() needs no passphrase. */
   keyHeld: boolean;
+  /** Idle time after which a tab holding the key locks by itself (ms), or null: only when asked. */
+  autoLockMs: number | null;
 }
+
+/** The shortest and longest idle times the auto-lock accepts: a second (tests) to a week. */
+export const AUTO_LOCK_MIN_MS = 1_000;
+export const AUTO_LOCK_MAX_MS = 7 * 86_400_000;
 
 /** What a sealed store holds in place of each value: its key (not content: ids and sequence numbers) and the box. */
 interface SealedRecord {
@@ -50,7 +56,30 @@ export class LockStore {
 
   async status(): Promise<LockStatus> {
     const record = await this.#record();
-    return { enabled: record !== undefined, locked: record?.locked === true, keyHeld: record !== undefined && this.#key !== undefined };
+    return {
+      enabled: record !== undefined,
+      locked: record?.locked === true,
+      keyHeld: record !== undefined && this.#key !== undefined,
+      autoLockMs: record?.autoLockMs ?? null,
+    };
+  }
+
+  /**
+   * Sets (or with null clears) the idle time after which the data locks by itself; the engine's IdleLock does the
+   * locking. Kept in the lock record, so every tab follows it, and it goes when the lock is turned off.
+   */
+  async setAutoLock(idleMs: number | null): Promise<LockStatus> {
+    if (idleMs !== null && !(Number.isInteger(idleMs) && idleMs >= AUTO_LOCK_MIN_MS && idleMs <= AUTO_LOCK_MAX_MS)) {
+      throw new InvalidInputError('autoLockMs', `must be null or a whole number of milliseconds from ${AUTO_LOCK_MIN_MS} to ${AUTO_LOCK_MAX_MS}`);
+    }
+    await this.connection.write(['meta'], async (tx, changes) => {
+      const record = await tx.objectStore('meta').get('lock');
+      if (record?.key !== 'lock') throw new InvalidInputError('lock', 'is not enabled: enable it with a passphrase first');
+      const { autoLockMs: _previous, ...rest } = record;
+      await tx.objectStore('meta').put(idleMs === null ? rest : { ...rest, autoLockMs: idleMs });
+      changes.push(describeChange('meta', 'put', ['lock']));
+    });
+    return this.status();
   }
 
   /** Sets the passphrase (the data stays unlocked; this connection keeps the key so lock() needs nothing more). */

@@ -72,7 +72,26 @@ export class PersonaLockPanel extends PersonaView {
           <button type="submit" class="primary" value=${lock.locked ? 'unlock' : 'lock'} ?disabled=${this.working}>${lock.locked ? 'Unlock' : 'Lock now'}</button>
           ${needsPassphrase ? html`<button type="submit" value="disable" ?disabled=${this.working}>Turn the lock off</button>` : nothing}
         </div>
-      </form>`;
+      </form>
+      <div>
+        <label for="lock-auto">Lock by itself</label>
+        <select id="lock-auto" aria-describedby="lock-auto-help" ?disabled=${this.working} @change=${(event: Event) => this.#setAutoLock(event)}>
+          ${autoLockChoices(lock.autoLockMs).map(([ms, label]) => html`<option value=${ms ?? ''} ?selected=${lock.autoLockMs === ms}>${label}</option>`)}
+        </select>
+        <p id="lock-auto-help" class="muted">
+          After this long without using Persona in any tab, a tab where you set or unlocked the passphrase locks your data.
+        </p>
+      </div>`;
+  }
+
+  async #setAutoLock(event: Event): Promise<void> {
+    const persona = this.persona;
+    if (!persona) return;
+    const value = (event.currentTarget as HTMLSelectElement).value;
+    await this.act(async () => {
+      this.lock = await persona.lock.autoLock(value === '' ? null : Number(value));
+      this.notice = value === '' ? 'Your data locks only when you lock it.' : `Your data locks after ${autoLockChoices(null).find(([ms]) => String(ms) === value)?.[1] ?? value} without use.`;
+    });
   }
 
   async #submit(event: SubmitEvent, action: LockAction): Promise<void> {
@@ -103,6 +122,22 @@ export class PersonaLockPanel extends PersonaView {
       this.working = false;
     }
   }
+}
+
+/** The idle times offered: what people pick for a screen lock, and never. */
+const AUTO_LOCK_CHOICES: readonly (readonly [number | null, string])[] = [
+  [null, 'Never'],
+  [5 * 60_000, '5 minutes'],
+  [15 * 60_000, '15 minutes'],
+  [60 * 60_000, '1 hour'],
+  [4 * 60 * 60_000, '4 hours'],
+];
+
+/** The choices, with the current time added when it was set to another value through the API. */
+function autoLockChoices(current: number | null): (readonly [number | null, string])[] {
+  if (AUTO_LOCK_CHOICES.some(([ms]) => ms === current) || current === null) return [...AUTO_LOCK_CHOICES];
+  const label = current < 60_000 ? `${Math.round(current / 1_000)} seconds` : `${Math.round(current / 60_000)} minutes`;
+  return [...AUTO_LOCK_CHOICES, [current, label]];
 }
 
 const NOTICES: Record<LockAction, string> = {

@@ -60,8 +60,8 @@ test('locked data is unreadable in IndexedDB; a wrong passphrase changes nothing
   expect(foundIn(plain, SECRETS)).toEqual([...SECRETS]);
   expect(plain.records['segments']?.values.length).toBeGreaterThanOrEqual(2);
 
-  expect(await persona.lock.enable(PASSPHRASE)).toEqual({ enabled: true, locked: false, keyHeld: true });
-  expect(await persona.lock.lock()).toEqual({ enabled: true, locked: true, keyHeld: false });
+  expect(await persona.lock.enable(PASSPHRASE)).toEqual({ enabled: true, locked: false, keyHeld: true, autoLockMs: null });
+  expect(await persona.lock.lock()).toEqual({ enabled: true, locked: true, keyHeld: false, autoLockMs: null });
   expect((await persona.status()).locked).toBe(true);
 
   const locked = await dumpDatabase(NAME);
@@ -79,7 +79,7 @@ test('locked data is unreadable in IndexedDB; a wrong passphrase changes nothing
   await expect(persona.export()).rejects.toBeInstanceOf(LockedError);
   expect(await dumpDatabase(NAME)).toEqual(locked);
 
-  expect(await persona.lock.unlock(PASSPHRASE)).toEqual({ enabled: true, locked: false, keyHeld: true });
+  expect(await persona.lock.unlock(PASSPHRASE)).toEqual({ enabled: true, locked: false, keyHeld: true, autoLockMs: null });
   const restored = await fullExport(persona);
   expect(new Set(restored.map((record) => (record as { type: string }).type))).toEqual(new Set(['event', 'memory', 'profile', 'feedback', 'segment', 'end']));
   expect(restored).toEqual(before);
@@ -96,7 +96,7 @@ test('a Persona opened on locked data starts, refuses content, and unlocks into 
 
   const persona = await open();
   expect((await persona.status()).locked).toBe(true);
-  expect(await persona.lock.status()).toEqual({ enabled: true, locked: true, keyHeld: false });
+  expect(await persona.lock.status()).toEqual({ enabled: true, locked: true, keyHeld: false, autoLockMs: null });
   await expect(persona.memories.list()).rejects.toBeInstanceOf(LockedError);
   await expect(persona.record({ kind: 'note', text: 'x' })).rejects.toBeInstanceOf(LockedError);
   expect(foundIn(await dumpDatabase(NAME), SECRETS)).toEqual([]);
@@ -107,6 +107,28 @@ test('a Persona opened on locked data starts, refuses content, and unlocks into 
   expect((await persona.retrieve(SECRETS[0])).hits.length).toBeGreaterThan(0);
   await persona.record({ kind: 'note', text: 'written after unlocking' });
 
-  expect(await persona.lock.disable(PASSPHRASE)).toEqual({ enabled: false, locked: false, keyHeld: false });
+  expect(await persona.lock.disable(PASSPHRASE)).toEqual({ enabled: false, locked: false, keyHeld: false, autoLockMs: null });
   expect(foundIn(await dumpDatabase(NAME), SECRETS)).toEqual([...SECRETS]);
+});
+
+test('auto-lock: page calls count as use; after the idle time without use the worker seals the data by itself', async () => {
+  const persona = await createPersona({ name: `persona-autolock-${crypto.randomUUID()}`, modelChannel: `llm-${crypto.randomUUID()}` });
+  opened.push(persona);
+  await persona.record({ kind: 'note', text: `my ${SECRETS[0]} collection` });
+  await persona.lock.enable(PASSPHRASE);
+  expect((await persona.lock.autoLock(3_000)).autoLockMs).toBe(3_000);
+  // Used every 200 ms for longer than the idle time: it stays unlocked. (Status reads are not use.)
+  const until = Date.now() + 4_500;
+  while (Date.now() < until) {
+    await persona.profile.get();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect((await persona.lock.status()).locked).toBe(false);
+  // Then left alone: the worker, which holds the key since enable(), locks, and the page's status says so.
+  await expect.poll(async () => (await persona.lock.status()).locked, { timeout: 20_000, interval: 250 }).toBe(true);
+  await expect.poll(async () => (await persona.status()).locked, { timeout: 5_000 }).toBe(true);
+  await expect(persona.record({ kind: 'note', text: 'x' })).rejects.toBeInstanceOf(LockedError);
+  await persona.lock.unlock(PASSPHRASE);
+  expect((await persona.retrieve(SECRETS[0])).hits.map((hit) => hit.event.text)).toContain(`my ${SECRETS[0]} collection`);
+  expect((await persona.lock.status()).autoLockMs).toBe(3_000);
 });

@@ -58,8 +58,8 @@ describe('the lock', () => {
     // The scan finds what is there: every secret is in the plain database (events, postings, memories, profile, feedback).
     expect(foundIn(before, SECRETS)).toEqual([...SECRETS]);
 
-    expect(await store.lock.enable('correct horse', FAST)).toEqual({ enabled: true, locked: false, keyHeld: true });
-    expect(await store.lock.lock()).toEqual({ enabled: true, locked: true, keyHeld: false });
+    expect(await store.lock.enable('correct horse', FAST)).toEqual({ enabled: true, locked: false, keyHeld: true, autoLockMs: null });
+    expect(await store.lock.lock()).toEqual({ enabled: true, locked: true, keyHeld: false, autoLockMs: null });
 
     const locked = await dumpDatabase(store.name);
     expect(foundIn(locked, SECRETS)).toEqual([]);
@@ -69,7 +69,7 @@ describe('the lock', () => {
       for (const value of locked.records[name]?.values ?? []) expect(Object.keys(value as object).sort()).toEqual(['sealed', name === 'segments' ? 'seq' : 'id'].sort());
     }
 
-    expect(await store.lock.unlock('correct horse')).toEqual({ enabled: true, locked: false, keyHeld: true });
+    expect(await store.lock.unlock('correct horse')).toEqual({ enabled: true, locked: false, keyHeld: true, autoLockMs: null });
     const after = await dumpDatabase(store.name);
     for (const name of ['events', 'segments', 'tombstones', 'memories', 'profile', 'feedback', 'settings', 'staging']) {
       expect(after.records[name], name).toEqual(before.records[name]);
@@ -94,7 +94,7 @@ describe('the lock', () => {
     await expect(store.profile.setPreference('k', 'v')).rejects.toBeInstanceOf(LockedError);
     await expect(store.feedback.list()).rejects.toBeInstanceOf(LockedError);
     await expect(store.segments.loadVectors('test-model')).rejects.toBeInstanceOf(LockedError);
-    await expect(store.lock.status()).resolves.toEqual({ enabled: true, locked: true, keyHeld: false });
+    await expect(store.lock.status()).resolves.toEqual({ enabled: true, locked: true, keyHeld: false, autoLockMs: null });
     await store.settings.set('theme', 'dark');
     expect(await store.settings.get('theme')).toBe('dark');
 
@@ -126,7 +126,7 @@ describe('the lock', () => {
     await expect(store.lock.disable('wrong one')).rejects.toBeInstanceOf(WrongPassphraseError);
     await expect(store.lock.unlock('')).rejects.toBeInstanceOf(InvalidInputError);
     expect(await dumpDatabase(store.name)).toEqual(locked);
-    expect(await store.lock.status()).toEqual({ enabled: true, locked: true, keyHeld: false });
+    expect(await store.lock.status()).toEqual({ enabled: true, locked: true, keyHeld: false, autoLockMs: null });
   });
 
   test('the database keeps only salt, iterations and verifier: never the key or passphrase', async () => {
@@ -148,7 +148,7 @@ describe('the lock', () => {
     await expect(other.lock.lock()).rejects.toMatchObject({ field: 'passphrase' });
     await expect(other.lock.lock('p2')).rejects.toBeInstanceOf(WrongPassphraseError);
     await other.lock.lock('p1');
-    expect(await store.lock.disable('p1')).toEqual({ enabled: false, locked: false, keyHeld: false });
+    expect(await store.lock.disable('p1')).toEqual({ enabled: false, locked: false, keyHeld: false, autoLockMs: null });
     expect(foundIn(await dumpDatabase(store.name), SECRETS)).toEqual([...SECRETS]);
     expect((await store.memories.list()).length).toBe(1);
   });
@@ -162,11 +162,11 @@ describe('several connections', () => {
     await store.lock.enable('pass phrase', FAST);
     expect((await store.lock.status()).keyHeld).toBe(true);
     await other.lock.lock('pass phrase');
-    await expect.poll(() => store.lock.status(), { timeout: 10_000 }).toEqual({ enabled: true, locked: true, keyHeld: false });
+    await expect.poll(() => store.lock.status(), { timeout: 10_000 }).toEqual({ enabled: true, locked: true, keyHeld: false, autoLockMs: null });
     await expect(store.lock.lock()).resolves.toMatchObject({ locked: true });
     await store.lock.unlock('pass phrase');
     await other.lock.disable('pass phrase');
-    await expect.poll(() => store.lock.status(), { timeout: 10_000 }).toEqual({ enabled: false, locked: false, keyHeld: false });
+    await expect.poll(() => store.lock.status(), { timeout: 10_000 }).toEqual({ enabled: false, locked: false, keyHeld: false, autoLockMs: null });
   });
 });
 
