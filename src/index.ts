@@ -77,6 +77,7 @@ export { EmbeddingQueue } from './store/embedding-queue';
 export { HistoryRetrieval, type RetrievalResult, type RetrievedItem } from './engine/history-retrieval';
 /** The embedder worker, the queue drained in the background, and retrieval, started together. */
 export { HistoryIntelligence, type IntelligenceStatus } from './engine/history-intelligence';
+export type { EmbedderSetting } from './engine/embedder-selection';
 export type { RetrieveOptions } from './core/hybrid-retriever';
 
 // ── The engine: retrieval, personalized prompting and the local model together ─────────────────────────────────

@@ -9,6 +9,7 @@ import type { HistoryEvent, HistoryEventInput } from './core/history-event';
 import type { RetrieveOptions } from './core/hybrid-retriever';
 import type { MemoryInput } from './core/memory';
 import type { ComposerMessage } from './core/prompt-composer';
+import type { EmbedderSetting } from './engine/embedder-selection';
 import type { EngineHost, EngineOpenOptions, HostStatus } from './engine/engine-host';
 import type { Answer, ChatOptions, PersonaEngine, RankInput } from './engine/persona-engine';
 import type { ModelLoadProgress } from './llm/chat-backend';
@@ -170,6 +171,18 @@ export class Persona {
     persist: () => this.#call(this.host.requestPersistence()),
     retention: () => this.#call(this.host.retention()),
     setRetention: (policy: RetentionPolicy | undefined) => this.#call(this.host.setRetention(policy)),
+  };
+
+  /**
+   * The search model (embedder). The bundled offline model is the default; `choose({ model, remoteHost, dtype })`
+   * opts into another (a MiniLM-class model from a hub or a self-hosted mirror; `null` goes back). The choice applies
+   * when Persona next opens (the app reopens it at once): the history is then embedded again with it in the
+   * background, resumably, and search keeps working meanwhile. A model that cannot load leaves the bundled one
+   * running, and status().intelligence says which model was asked for and why it is not running.
+   */
+  readonly embedder = {
+    choice: () => this.#call(this.host.embedderChoice()),
+    choose: (setting: EmbedderSetting | null) => this.#call(this.host.chooseEmbedder(setting)),
   };
 
   readonly sources = {

@@ -9,6 +9,7 @@ import type { ChangeMessage } from '../store/change-feed';
 import { describeError } from '../ui/describe-error';
 import { CHANGE_EVENT } from '../ui/persona-view';
 import { PERSONA_WIPED } from '../ui/privacy/wiped-event';
+import { PERSONA_REOPEN } from '../ui/reopen-event';
 import { baseStyles, themeTokens } from '../ui/theme';
 import { needsFirstRun } from './persona-first-run';
 import { ROUTES, routeFromHash, type AppRoute } from './routes';
@@ -111,11 +112,21 @@ export class PersonaApp extends LitElement {
 
   /** A view deleted everything, and the engine with it: open a fresh one on the now empty store. */
   readonly #onWiped = () => {
+    void this.#reopen(undefined);
+  };
+
+  /** A view changed a choice the engine reads when it opens (the search model): close it and open it again. */
+  readonly #onReopen = () => {
+    void this.#reopen(this.#persona);
+  };
+
+  async #reopen(closing: Persona | undefined): Promise<void> {
     this.#persona = undefined;
     this.status = undefined;
     this.phase = 'opening';
-    void this.#open();
-  };
+    await closing?.close();
+    await this.#open();
+  }
 
   readonly #onHashChange = () => {
     const { route, rest } = routeFromHash(location.hash);
@@ -129,6 +140,7 @@ export class PersonaApp extends LitElement {
     this.#applyTheme(loadThemeChoice());
     addEventListener('hashchange', this.#onHashChange);
     this.addEventListener(PERSONA_WIPED, this.#onWiped);
+    this.addEventListener(PERSONA_REOPEN, this.#onReopen);
     void this.#loadView(this.route);
     void this.#open();
   }
@@ -137,6 +149,7 @@ export class PersonaApp extends LitElement {
     super.disconnectedCallback();
     removeEventListener('hashchange', this.#onHashChange);
     this.removeEventListener(PERSONA_WIPED, this.#onWiped);
+    this.removeEventListener(PERSONA_REOPEN, this.#onReopen);
     void this.#persona?.close();
     this.#persona = undefined;
   }

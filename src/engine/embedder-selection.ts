@@ -47,14 +47,25 @@ export async function chooseEmbedder(settings: SettingsStore, setting: EmbedderS
   await settings.set(EMBEDDER_SETTING, { ...valid });
 }
 
-export async function selectEmbedder(
-  settings: SettingsStore,
-  load: (config: EmbedderConfig) => Promise<Embedder>,
-  bundled: EmbedderConfig = BUNDLED_EMBEDDER,
-): Promise<{ embedder: Embedder; status: EmbedderStatus }> {
+/** The configuration the user's choice asks for (the bundled one without a choice); throws on a corrupt setting. */
+export async function readEmbedderChoice(settings: SettingsStore, bundled: EmbedderConfig = BUNDLED_EMBEDDER): Promise<EmbedderConfig> {
+  const setting = await embedderChoice(settings);
+  return setting === undefined ? bundled : { ...bundled, ...setting };
+}
+
+/** The user's stored choice, or undefined for the bundled model. */
+export async function embedderChoice(settings: SettingsStore): Promise<EmbedderSetting | undefined> {
   const stored = await settings.get(EMBEDDER_SETTING);
-  if (stored !== undefined) {
-    const setting = parseInput(embedderSettingSchema, stored, 'settings.embedder');
+  return stored === undefined ? undefined : parseInput(embedderSettingSchema, stored, 'settings.embedder');
+}
+
+export async function selectEmbedder<E extends Embedder>(
+  settings: SettingsStore,
+  load: (config: EmbedderConfig) => Promise<E>,
+  bundled: EmbedderConfig = BUNDLED_EMBEDDER,
+): Promise<{ embedder: E; status: EmbedderStatus }> {
+  const setting = await embedderChoice(settings);
+  if (setting !== undefined) {
     const config: EmbedderConfig = { ...bundled, ...setting };
     try {
       const embedder = await load(config);

@@ -27,6 +27,7 @@ import type { EventQuery, RangeDeletion } from '../store/events';
 import type { MemoryPatch, MemoryQuery } from '../store/memories';
 import type { CloseReason } from '../store/connection';
 import type { LockStatus } from '../store/lock/lock-store';
+import { chooseEmbedder, embedderChoice, type EmbedderSetting } from './embedder-selection';
 import { IdleLock } from './idle-lock';
 import { PersonaStore } from '../store/persona-store';
 import { HistoryIntelligence, type IntelligenceStatus } from './history-intelligence';
@@ -271,6 +272,17 @@ export class EngineHost {
 
   setRetention(policy: RetentionPolicy | undefined) {
     return this.#require().store.retention.set(policy);
+  }
+
+  // ── The search model the user opted into (embedder-selection.ts); it applies at the next open ──────────────────
+  embedderChoice(): Promise<EmbedderSetting | undefined> {
+    return embedderChoice(this.#requireStore().settings);
+  }
+
+  async chooseEmbedder(setting: EmbedderSetting | null): Promise<EmbedderSetting | undefined> {
+    const settings = this.#requireStore().settings;
+    await chooseEmbedder(settings, setting ?? undefined);
+    return embedderChoice(settings);
   }
 
   async blockedSources(): Promise<string[]> {

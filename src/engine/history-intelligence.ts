@@ -1,6 +1,8 @@
-// What runs beside the store: the bundled embedder in its worker, the queue drained in the background as events
-// arrive, and retrieval over the history. Everything here runs on the device; the model comes from the app's origin.
+// What runs beside the store: the embedder in its worker (the bundled one, or the model the user opted into, see
+// embedder-selection.ts), the queue drained in the background as events arrive, and retrieval over the history.
+// Everything here runs on the device; the bundled model comes from the app's origin, an opted-in one from its host.
 import { BUNDLED_EMBEDDER, embedderModelId, type EmbedderConfig } from '../embed/embedder-config';
+import { readEmbedderChoice, selectEmbedder } from './embedder-selection';
 import { PendingEmbedder } from '../embed/pending-embedder';
 import { WorkerEmbedder } from '../embed/worker-embedder';
 import { LockedError } from '../core/errors';
@@ -14,6 +16,10 @@ import { HistoryRetrieval } from './history-retrieval';
 export interface IntelligenceStatus {
   phase: 'loading' | 'ready' | 'failed';
   model?: string;
+  /** The model the user opted into, when it could not be loaded and the bundled one runs instead. */
+  requested?: string;
+  /** Why the requested model is not the one running. */
+  fallbackReason?: string;
   embedded: number;
   pending: number;
   problem?: string;
@@ -48,16 +54,21 @@ export class HistoryIntelligence {
 
   async start(): Promise<void> {
     this.onStatus({ phase: 'loading', embedded: 0, pending: 0 });
-    const starting = WorkerEmbedder.start(() => startModuleWorker(embedderWorkerUrl), this.bundled);
-    // When the history is already embedded with the bundled model, its index loads while the model loads.
+    // The user's choice, or the bundled model; a choice that cannot load falls back to the bundled one, with why.
+    const wanted = await readEmbedderChoice(this.store.settings, this.bundled).catch(() => this.bundled);
+    const selecting = selectEmbedder(this.store.settings, (config) => WorkerEmbedder.start(() => startModuleWorker(embedderWorkerUrl), config), this.bundled);
+    const starting = selecting.then(({ embedder }) => embedder);
+    // When the history is already embedded with the wanted model, its index loads while the model loads.
     const recorded = await new EmbeddingQueue(this.store.connection).activeModel();
-    const expected = embedderModelId(this.bundled);
+    const expected = embedderModelId(wanted);
     const early = recorded?.model === expected ? new PendingEmbedder(expected, recorded.dim, starting) : undefined;
     const opening = HistoryRetrieval.open(this.store, early);
     opening.catch(() => undefined);
     let problem: string | undefined;
     try {
-      this.#embedder = await starting;
+      const { embedder, status } = await selecting;
+      this.#embedder = embedder;
+      if (status.fallbackReason !== undefined) this.#fallback = { requested: status.requested ?? '', fallbackReason: status.fallbackReason };
       this.#indexer = new EmbeddingIndexer(this.store, this.#embedder, { batchSize: 64 });
       await this.#indexer.queue.switchTo(this.#embedder.model, this.#embedder.dim);
       // A failure last time (a fault since gone) gets another chance.
@@ -67,7 +78,7 @@ export class HistoryIntelligence {
     }
     try {
       this.#retrieval = await opening;
-      if (problem !== undefined || !early) {
+      if (problem !== undefined || !early || this.#embedder?.model !== expected) {
         // Without the model retrieval is keyword-only rather than absent; after a first load or a model change it
         // reopens with the embedder it now has.
         this.#retrieval.close();
@@ -109,6 +120,8 @@ export class HistoryIntelligence {
   }
 
   #problem: string | undefined;
+  /** Set when the opted-in model could not load (see IntelligenceStatus). */
+  #fallback: { requested: string; fallbackReason: string } | undefined;
 
   /** Search is ready; says how far embedding has come, and what went wrong with the model, if anything. */
   async #report(problem: string | undefined): Promise<void> {
@@ -117,7 +130,14 @@ export class HistoryIntelligence {
     // While the data is locked the counts cannot be read: the report waits for the drain after unlock.
     if (this.store.connection.locked) return;
     const [embedded, pending] = queue ? await Promise.all([queue.embedded(), queue.pending()]) : [0, 0];
-    this.onStatus({ phase: problem === undefined ? 'ready' : 'failed', ...(this.#embedder ? { model: this.#embedder.model } : {}), embedded, pending, ...(problem === undefined ? {} : { problem }) });
+    this.onStatus({
+      phase: problem === undefined ? 'ready' : 'failed',
+      ...(this.#embedder ? { model: this.#embedder.model } : {}),
+      ...this.#fallback,
+      embedded,
+      pending,
+      ...(problem === undefined ? {} : { problem }),
+    });
   }
 
   #takeAgain(): boolean {

@@ -8,10 +8,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { Connect, Plugin } from 'vite';
+import { HUB_MIRROR_MODEL, TEST_HUB_PATH } from './test-hub.ts';
 
 export const TEST_MODELS_PATH = '/test-models/';
 /** Every URL under here answers an HTML page with status 200: a single-page app's fallback for a missing file. */
 export const SPA_FALLBACK_PATH = '/test-spa-fallback/';
+
 
 /** The real model the LLM tests load. */
 export const TEST_MODEL_FILE = 'stories260K.gguf';
@@ -94,15 +96,24 @@ export function testModelServer(): Plugin {
     name: 'persona-test-model-server',
     // The dev server serves the browser tests, the preview server the e2e tests of the built app.
     configureServer(server) {
-      server.middlewares.use(testModelMiddleware(testModelsDir(server.config.root)));
+      server.middlewares.use(testModelMiddleware(testModelsDir(server.config.root), server.config.root));
     },
     configurePreviewServer(server) {
-      server.middlewares.use(testModelMiddleware(testModelsDir(server.config.root)));
+      server.middlewares.use(testModelMiddleware(testModelsDir(server.config.root), server.config.root));
     },
   };
 }
 
-function testModelMiddleware(dir: string): Connect.NextHandleFunction {
+/** The bundled model's file a hub-layout mirror URL names, or undefined. */
+function hubMirrorFile(pathname: string, root: string): string | undefined {
+  const prefix = `${TEST_HUB_PATH}${HUB_MIRROR_MODEL}/resolve/main/`;
+  if (!pathname.startsWith(prefix)) return undefined;
+  const relative = decodeURIComponent(pathname.slice(prefix.length));
+  if (relative.split('/').some((part) => part === '..' || part === '')) return undefined;
+  return join(root, 'public/models/persona-glove-100d', relative);
+}
+
+function testModelMiddleware(dir: string, root: string): Connect.NextHandleFunction {
   return (req, res, next) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname.startsWith(SPA_FALLBACK_PATH)) {
@@ -111,7 +122,8 @@ function testModelMiddleware(dir: string): Connect.NextHandleFunction {
       res.end('<!doctype html><html><body><persona-app></persona-app></body></html>');
       return;
     }
-    if (!url.pathname.startsWith(TEST_MODELS_PATH)) {
+    const hub = url.pathname.startsWith(TEST_HUB_PATH);
+    if (!url.pathname.startsWith(TEST_MODELS_PATH) && !hub) {
       next();
       return;
     }
@@ -127,9 +139,8 @@ function testModelMiddleware(dir: string): Connect.NextHandleFunction {
       res.end();
       return;
     }
-    const name = basename(decodeURIComponent(url.pathname));
-    const file = join(dir, name);
-    if (!existsSync(file) || !statSync(file).isFile()) {
+    const file = hub ? hubMirrorFile(url.pathname, root) : join(dir, basename(decodeURIComponent(url.pathname)));
+    if (file === undefined || !existsSync(file) || !statSync(file).isFile()) {
       res.statusCode = 404;
       res.end(`Not found: ${url.pathname}`);
       return;

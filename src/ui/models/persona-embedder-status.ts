@@ -21,7 +21,8 @@ export class PersonaEmbedderStatus extends LitElement {
   override render() {
     const status = this.intelligence;
     return html`<p id="embedder-state" aria-live="polite">${this.#describeState(status)}</p>
-      <p id="embedder-kind">${this.#describeKind(status?.model)}</p>`;
+      <p id="embedder-kind">${this.#describeKind(status?.model)}</p>
+      ${status?.fallbackReason ? html`<p id="embedder-fallback" class="alert">${status.fallbackReason}</p>` : ''}`;
   }
 
   #describeState(status: IntelligenceStatus | undefined): string {

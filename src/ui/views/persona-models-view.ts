@@ -9,6 +9,7 @@ import '../models/persona-device-status';
 import { MODEL_FILES_CHANGED } from '../models/persona-model-entry';
 import '../models/persona-model-url-form';
 import { RUNTIME_NAMES } from '../models/runtime-names';
+import '../models/persona-embedder-choice';
 import '../models/persona-embedder-status';
 import { PersonaView } from '../persona-view';
 import { baseStyles } from '../theme';
@@ -110,6 +111,7 @@ export class PersonaModelsView extends PersonaView {
       <section aria-labelledby="embedder-heading">
         <h3 id="embedder-heading">Search model</h3>
         <persona-embedder-status .intelligence=${this.status?.intelligence}></persona-embedder-status>
+        <persona-embedder-choice .persona=${this.persona} .status=${this.status}></persona-embedder-choice>
       </section>
     `;
   }
