@@ -10,3 +10,11 @@ export const fieldStyles = css`
     margin-bottom: 0.25rem;
   }
 `;
+
+/** A form whose fields stack one under another. */
+export const stackedFormStyles = css`
+  form {
+    display: grid;
+    gap: 0.5rem;
+  }
+`;

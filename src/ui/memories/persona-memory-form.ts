@@ -6,6 +6,7 @@ import type { MemoryInput } from '../../core/memory';
 import type { Persona } from '../../persona';
 import { ChangeRunner } from '../change-runner';
 import { baseStyles } from '../theme';
+import { stackedFormStyles } from '../field-styles';
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -17,11 +18,8 @@ declare global {
 export class PersonaMemoryForm extends LitElement {
   static override styles = [
     baseStyles,
+    stackedFormStyles,
     css`
-      form {
-        display: grid;
-        gap: 0.5rem;
-      }
       textarea {
         width: 100%;
         min-height: 4rem;

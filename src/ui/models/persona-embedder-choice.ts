@@ -5,6 +5,7 @@
 import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { EmbedderSetting } from '../../index';
+import { fieldStyles, stackedFormStyles } from '../field-styles';
 import { PersonaView } from '../persona-view';
 import { PERSONA_REOPEN } from '../reopen-event';
 import { baseStyles } from '../theme';
@@ -21,14 +22,9 @@ const DTYPES: readonly EmbedderSetting['dtype'][] = ['q8', 'fp32', 'fp16', 'q4',
 export class PersonaEmbedderChoice extends PersonaView {
   static override styles = [
     baseStyles,
+    fieldStyles,
+    stackedFormStyles,
     css`
-      form {
-        display: grid;
-        gap: 0.5rem;
-      }
-      label {
-        display: block;
-      }
       input[type='text'] {
         width: 100%;
       }

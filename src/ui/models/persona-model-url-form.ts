@@ -3,6 +3,7 @@
 // progress and can be cancelled.
 import { css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { fieldStyles, stackedFormStyles } from '../field-styles';
 import { PersonaView } from '../persona-view';
 import { baseStyles } from '../theme';
 import { modelFileSource } from './model-file-url';
@@ -21,14 +22,9 @@ const DEFAULT_CONTEXT = 2048;
 export class PersonaModelUrlForm extends PersonaView {
   static override styles = [
     baseStyles,
+    fieldStyles,
+    stackedFormStyles,
     css`
-      form {
-        display: grid;
-        gap: 0.5rem;
-      }
-      label {
-        display: block;
-      }
       input[name='url'] {
         width: 100%;
       }

@@ -2,26 +2,17 @@
 // self-hosted mirror in the hub's layout, served by the test server: the bundled model's files under another id,
 // since no hub can be reached here) runs after the next open, the history is embedded again with it and the old
 // vectors go; a model the host does not have leaves the bundled one running with the reason; null goes back.
-import { afterAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { BUNDLED_EMBEDDER, embedderModelId } from '../../../src/embed/embedder-config';
 import { InvalidInputError } from '../../../src/core/errors';
-import { createPersona, type Persona } from '../../../src/persona';
+import type { Persona } from '../../../src/persona';
+import { personaOpener } from '../../support/personas';
 import { PersonaStore } from '../../../src/store/persona-store';
 import { HUB_MIRROR_MODEL, TEST_HUB_PATH } from '../../support/test-hub';
 
 const NAME = `persona-embedder-${crypto.randomUUID()}`;
 const HOST = new URL(TEST_HUB_PATH, location.href).href;
-const opened: Persona[] = [];
-
-afterAll(async () => {
-  for (const persona of opened) await persona.close();
-});
-
-async function open(): Promise<Persona> {
-  const persona = await createPersona({ name: NAME, modelChannel: `llm-${crypto.randomUUID()}` });
-  opened.push(persona);
-  return persona;
-}
+const open = personaOpener(NAME);
 
 /** The status once all 20 events are embedded with whichever model runs. */
 async function settled(persona: Persona) {

@@ -3,26 +3,19 @@
 // words; a wrong passphrase is WrongPassphraseError and leaves the raw data as it was; record() while locked is
 // LockedError and writes nothing; a Persona opened on locked data starts, and unlock restores a full export equal
 // to the one taken before locking.
-import { afterAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { LockedError, WrongPassphraseError } from '../../../src/core/errors';
-import { createPersona, type Persona } from '../../../src/persona';
+import type { Persona } from '../../../src/persona';
+import { personaOpener } from '../../support/personas';
 import { dumpDatabase, foundIn } from '../../support/raw-idb-scan';
 
 const NAME = `persona-lock-${crypto.randomUUID()}`;
 const PASSPHRASE = 'violet lantern over the harbour';
 // Lower-case single words, so the keyword index holds them verbatim too.
 const SECRETS = ['quokkaquartz', 'zanzibarlentil', 'marzipanvolcano', 'periwinkleoboe', 'tangerinefjord', 'sepiaharpsichord'] as const;
-const opened: Persona[] = [];
-
-afterAll(async () => {
-  for (const persona of opened) await persona.close();
-});
-
-async function open(): Promise<Persona> {
-  const persona = await createPersona({ name: NAME, modelChannel: `llm-${crypto.randomUUID()}` });
-  opened.push(persona);
-  return persona;
-}
+const open = personaOpener(NAME);
+/** The first test's Persona: the second locks through it (it holds the key) before reopening. */
+let firstPersona: Persona | undefined;
 
 /**
  * The full export (events, memories, profile, feedback, settings and the vector and keyword segments) without the
@@ -43,6 +36,7 @@ async function fullExport(persona: Persona): Promise<unknown[]> {
 
 test('locked data is unreadable in IndexedDB; a wrong passphrase changes nothing; unlock restores everything', async () => {
   const persona = await open();
+  firstPersona = persona;
   const events = await persona.record([
     { kind: 'note', text: `I keep a ${SECRETS[0]} on my desk`, metadata: { shelf: SECRETS[1] } },
     { kind: 'search', text: 'weather tomorrow' },
@@ -90,7 +84,7 @@ test('locked data is unreadable in IndexedDB; a wrong passphrase changes nothing
 });
 
 test('a Persona opened on locked data starts, refuses content, and unlocks into a working engine', async () => {
-  const first = opened[0] as Persona;
+  const first = firstPersona as Persona;
   await first.lock.lock();
   await first.close();
 
@@ -112,8 +106,7 @@ test('a Persona opened on locked data starts, refuses content, and unlocks into 
 });
 
 test('auto-lock: page calls count as use; after the idle time without use the worker seals the data by itself', async () => {
-  const persona = await createPersona({ name: `persona-autolock-${crypto.randomUUID()}`, modelChannel: `llm-${crypto.randomUUID()}` });
-  opened.push(persona);
+  const persona = await open(`persona-autolock-${crypto.randomUUID()}`);
   await persona.record({ kind: 'note', text: `my ${SECRETS[0]} collection` });
   await persona.lock.enable(PASSPHRASE);
   expect((await persona.lock.autoLock(3_000)).autoLockMs).toBe(3_000);
