@@ -64,7 +64,15 @@ export async function selectEmbedder<E extends Embedder>(
   load: (config: EmbedderConfig) => Promise<E>,
   bundled: EmbedderConfig = BUNDLED_EMBEDDER,
 ): Promise<{ embedder: E; status: EmbedderStatus }> {
-  const setting = await embedderChoice(settings);
+  let setting: EmbedderSetting | undefined;
+  try {
+    setting = await embedderChoice(settings);
+  } catch (error) {
+    // A stored choice this build cannot read (written by hand, or by a later version): search by meaning still works.
+    const embedder = await load(bundled);
+    const why = error instanceof Error ? error.message : String(error);
+    return { embedder, status: { active: embedder.model, bundled: true, fallbackReason: `The stored search-model choice is not valid (${why}); using the bundled offline model.` } };
+  }
   if (setting !== undefined) {
     const config: EmbedderConfig = { ...bundled, ...setting };
     try {

@@ -68,7 +68,9 @@ export class HistoryIntelligence {
     try {
       const { embedder, status } = await selecting;
       this.#embedder = embedder;
-      if (status.fallbackReason !== undefined) this.#fallback = { requested: status.requested ?? '', fallbackReason: status.fallbackReason };
+      if (status.fallbackReason !== undefined) {
+        this.#fallback = { ...(status.requested === undefined ? {} : { requested: status.requested }), fallbackReason: status.fallbackReason };
+      }
       this.#indexer = new EmbeddingIndexer(this.store, this.#embedder, { batchSize: 64 });
       await this.#indexer.queue.switchTo(this.#embedder.model, this.#embedder.dim);
       // A failure last time (a fault since gone) gets another chance.
@@ -121,7 +123,7 @@ export class HistoryIntelligence {
 
   #problem: string | undefined;
   /** Set when the opted-in model could not load (see IntelligenceStatus). */
-  #fallback: { requested: string; fallbackReason: string } | undefined;
+  #fallback: { requested?: string; fallbackReason: string } | undefined;
 
   /** Search is ready; says how far embedding has come, and what went wrong with the model, if anything. */
   async #report(problem: string | undefined): Promise<void> {

@@ -49,6 +49,15 @@ test('the bundled offline model is the default', async () => {
   store.close();
 });
 
+test('a stored choice this build cannot read leaves the bundled model running and says why', async () => {
+  const store = await PersonaStore.open({ name: uniqueName('select') });
+  await store.settings.set('embedder', { model: 42, dtype: 'q8' });
+  const { embedder, status } = await selectEmbedder(store.settings, load, bundled);
+  expect(embedder.model).toBe('persona-glove-100d:q8');
+  expect(status).toMatchObject({ bundled: true, fallbackReason: expect.stringMatching(/stored search-model choice is not valid/) as unknown });
+  store.close();
+});
+
 test('an opt-in model that cannot be loaded falls back to the bundled one and says why', async () => {
   const store = await PersonaStore.open({ name: uniqueName('select') });
   await chooseEmbedder(store.settings, { model: 'acme/minilm-l6', remoteHost: host, dtype: 'q8' });
