@@ -29,6 +29,7 @@ import type { CloseReason } from '../store/connection';
 import type { LockStatus } from '../store/lock/lock-store';
 import { chooseEmbedder, embedderChoice, type EmbedderSetting } from './embedder-selection';
 import { IdleLock } from './idle-lock';
+import { checkModelHost } from '../llm/model-hosts';
 import { PersonaStore } from '../store/persona-store';
 import { HistoryIntelligence, type IntelligenceStatus } from './history-intelligence';
 import { PersonaEngine, type ChatOptions, type EngineStatus, type PersonaEngineOptions, type LlmRerankOptions, type RankInput } from './persona-engine';
@@ -279,8 +280,10 @@ export class EngineHost {
     return embedderChoice(this.#requireStore().settings);
   }
 
+  /** Refuses a host outside this build's model hosts up front, naming the setting (the CSP would block it anyway). */
   async chooseEmbedder(setting: EmbedderSetting | null): Promise<EmbedderSetting | undefined> {
     const settings = this.#requireStore().settings;
+    if (setting?.remoteHost !== undefined) checkModelHost(setting.remoteHost);
     await chooseEmbedder(settings, setting ?? undefined);
     return embedderChoice(settings);
   }

@@ -3,6 +3,7 @@
 // Everything here runs on the device; the bundled model comes from the app's origin, an opted-in one from its host.
 import { BUNDLED_EMBEDDER, embedderModelId, type EmbedderConfig } from '../embed/embedder-config';
 import { readEmbedderChoice, selectEmbedder } from './embedder-selection';
+import { checkModelHost } from '../llm/model-hosts';
 import { PendingEmbedder } from '../embed/pending-embedder';
 import { WorkerEmbedder } from '../embed/worker-embedder';
 import { LockedError } from '../core/errors';
@@ -56,7 +57,12 @@ export class HistoryIntelligence {
     this.onStatus({ phase: 'loading', embedded: 0, pending: 0 });
     // The user's choice, or the bundled model; a choice that cannot load falls back to the bundled one, with why.
     const wanted = await readEmbedderChoice(this.store.settings, this.bundled).catch(() => this.bundled);
-    const selecting = selectEmbedder(this.store.settings, (config) => WorkerEmbedder.start(() => startModuleWorker(embedderWorkerUrl), config), this.bundled);
+    // A stored host this build no longer allows falls back with an error that names the setting, not "Failed to fetch".
+    const load = async (config: EmbedderConfig) => {
+      if (config.remoteHost !== undefined) checkModelHost(config.remoteHost);
+      return WorkerEmbedder.start(() => startModuleWorker(embedderWorkerUrl), config);
+    };
+    const selecting = selectEmbedder(this.store.settings, load, this.bundled);
     const starting = selecting.then(({ embedder }) => embedder);
     // When the history is already embedded with the wanted model, its index loads while the model loads.
     const recorded = await new EmbeddingQueue(this.store.connection).activeModel();

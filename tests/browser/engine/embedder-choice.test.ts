@@ -4,7 +4,7 @@
 // vectors go; a model the host does not have leaves the bundled one running with the reason; null goes back.
 import { expect, test } from 'vitest';
 import { BUNDLED_EMBEDDER, embedderModelId } from '../../../src/embed/embedder-config';
-import { InvalidInputError } from '../../../src/core/errors';
+import { InvalidInputError, ModelHostNotAllowedError } from '../../../src/core/errors';
 import type { Persona } from '../../../src/persona';
 import { personaOpener } from '../../support/personas';
 import { PersonaStore } from '../../../src/store/persona-store';
@@ -38,6 +38,11 @@ test('a chosen model runs after reopening and re-embeds the history; an unavaila
   const mirror = { model: HUB_MIRROR_MODEL, remoteHost: HOST, dtype: 'q8' as const };
   expect(await persona.embedder.choose(mirror)).toEqual(mirror);
   await expect(persona.embedder.choose({ model: '../escape', remoteHost: HOST, dtype: 'q8' })).rejects.toBeInstanceOf(InvalidInputError);
+  // A host outside this build's model hosts is refused up front, with the setting named.
+  const outside = persona.embedder.choose({ model: 'owner/model', remoteHost: 'https://models.example.org/', dtype: 'q8' });
+  await expect(outside).rejects.toBeInstanceOf(ModelHostNotAllowedError);
+  await expect(outside).rejects.toThrow(/PERSONA_MODEL_HOSTS/);
+  expect(await persona.embedder.choice()).toEqual(mirror);
   await persona.close();
 
   persona = await open();
