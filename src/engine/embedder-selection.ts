@@ -47,12 +47,6 @@ export async function chooseEmbedder(settings: SettingsStore, setting: EmbedderS
   await settings.set(EMBEDDER_SETTING, { ...valid });
 }
 
-/** The configuration the user's choice asks for (the bundled one without a choice); throws on a corrupt setting. */
-export async function readEmbedderChoice(settings: SettingsStore, bundled: EmbedderConfig = BUNDLED_EMBEDDER): Promise<EmbedderConfig> {
-  const setting = await embedderChoice(settings);
-  return setting === undefined ? bundled : { ...bundled, ...setting };
-}
-
 /** The user's stored choice, or undefined for the bundled model. */
 export async function embedderChoice(settings: SettingsStore): Promise<EmbedderSetting | undefined> {
   const stored = await settings.get(EMBEDDER_SETTING);

@@ -93,9 +93,9 @@ export class EmbeddingIndexer {
    * reuses its row.
    */
   async #embed(events: readonly HistoryEvent[], signal?: AbortSignal): Promise<Float32Array> {
-    const contexts = await Promise.all(
-      events.map((event) => (takesContext(event) ? this.store.events.previousMessages(event, CONTEXT_WEIGHTS.length) : Promise.resolve([]))),
-    );
+    const found = await this.store.events.previousMessages(events.filter(takesContext), CONTEXT_WEIGHTS.length);
+    let next = 0;
+    const contexts = events.map((event) => (takesContext(event) ? (found[next++] ?? []) : []));
     const rowOf = new Map<string, number>();
     const texts: string[] = [];
     const row = (event: HistoryEvent): number => {

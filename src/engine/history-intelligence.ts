@@ -2,7 +2,7 @@
 // embedder-selection.ts), the queue drained in the background as events arrive, and retrieval over the history.
 // Everything here runs on the device; the bundled model comes from the app's origin, an opted-in one from its host.
 import { BUNDLED_EMBEDDER, embedderModelId, type EmbedderConfig } from '../embed/embedder-config';
-import { readEmbedderChoice, selectEmbedder } from './embedder-selection';
+import { embedderChoice, selectEmbedder } from './embedder-selection';
 import { checkModelHost } from '../llm/model-hosts';
 import { PendingEmbedder } from '../embed/pending-embedder';
 import { WorkerEmbedder } from '../embed/worker-embedder';
@@ -56,7 +56,8 @@ export class HistoryIntelligence {
   async start(): Promise<void> {
     this.onStatus({ phase: 'loading', embedded: 0, pending: 0 });
     // The user's choice, or the bundled model; a choice that cannot load falls back to the bundled one, with why.
-    const wanted = await readEmbedderChoice(this.store.settings, this.bundled).catch(() => this.bundled);
+    const choice = await embedderChoice(this.store.settings).catch(() => undefined);
+    const wanted: EmbedderConfig = { ...this.bundled, ...choice };
     // A stored host this build no longer allows falls back with an error that names the setting, not "Failed to fetch".
     const load = async (config: EmbedderConfig) => {
       if (config.remoteHost !== undefined) checkModelHost(config.remoteHost);

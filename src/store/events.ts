@@ -98,9 +98,13 @@ export class EventLog {
     return Promise.all(ids.map((id) => store.get(id)));
   }
 
-  /** The messages, nearest first, that `event`'s vector carries as context (see store/conversation-order). */
-  async previousMessages(event: Pick<HistoryEvent, 'sessionId' | 'ts'>, count: number): Promise<HistoryEvent[]> {
-    return previousMessages(this.connection.read(['events']).objectStore('events').index('by-session'), event, count);
+  /**
+   * For each of `events`, the messages (nearest first) its vector carries as context (see store/conversation-order),
+   * all read in one transaction.
+   */
+  async previousMessages(events: readonly Pick<HistoryEvent, 'sessionId' | 'ts'>[], count: number): Promise<HistoryEvent[][]> {
+    const index = this.connection.read(['events']).objectStore('events').index('by-session');
+    return Promise.all(events.map((event) => previousMessages(index, event, count)));
   }
 
   /** Visits every event in id order, `slice` per readonly transaction, so 100k events never sit in memory at once. */

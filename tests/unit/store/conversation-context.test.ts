@@ -48,7 +48,7 @@ function expectVector(actual: Float32Array | undefined, wanted: Float32Array): v
 test('previous messages: same chat, earlier in time, with text, nearest first; simultaneous ones excluded', async () => {
   const store = await openTestStore();
   await store.record(conversation);
-  const ids = async (event: { sessionId?: string; ts: number }, count = 2) => (await store.events.previousMessages(event, count)).map((e) => e.id);
+  const ids = async (event: { sessionId?: string; ts: number }, count = 2) => (await store.events.previousMessages([event], count))[0]?.map((e) => e.id);
   expect(await ids({ sessionId: 'chat', ts: 5_000 })).toEqual(expect.arrayContaining(['m4', 'm4-same-time']));
   expect(await ids({ sessionId: 'chat', ts: 4_000 })).toEqual(['m3', 'm2']);
   expect(await ids({ sessionId: 'chat', ts: 4_000 }, 3)).toEqual(['m3', 'm2', 'm1']);
