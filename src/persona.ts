@@ -165,10 +165,12 @@ export class Persona {
   };
 
   readonly storage = {
-    /** Events and their bytes, and the origin's usage and quota. */
+    /** Events and their bytes, and the usage and quota of where they are kept (the origin, or Persona's bucket). */
     usage: () => this.#call(this.host.storageUsage()),
     /** Asks the browser to keep the data under storage pressure; resolves with whether it will. */
     persist: () => this.#call(this.host.requestPersistence()),
+    /** Whether the browser keeps the data under storage pressure. */
+    persisted: () => this.#call(this.host.persisted()),
     retention: () => this.#call(this.host.retention()),
     setRetention: (policy: RetentionPolicy | undefined) => this.#call(this.host.setRetention(policy)),
   };

@@ -31,6 +31,7 @@ import { chooseEmbedder, embedderChoice, type EmbedderSetting } from './embedder
 import { IdleLock } from './idle-lock';
 import { checkModelHost } from '../llm/model-hosts';
 import { PersonaStore } from '../store/persona-store';
+import type { StorageBucketOptions } from '../store/storage-place';
 import { HistoryIntelligence, type IntelligenceStatus } from './history-intelligence';
 import { PersonaEngine, type ChatOptions, type EngineStatus, type PersonaEngineOptions, type LlmRerankOptions, type RankInput } from './persona-engine';
 import { holdLifeline } from '../platform/worker-lifeline';
@@ -49,6 +50,11 @@ export interface EngineOpenOptions {
    * default '/models/'. createPersona() also takes a path relative to the page, or a URL on the page's origin.
    */
   embedderModels?: string;
+  /**
+   * Keep the user's data in this Storage Bucket instead of the origin's default storage: the browser then holds
+   * Persona to the bucket's quota and evicts it apart from the site's own data. Every tab must name the same bucket.
+   */
+  storage?: StorageBucketOptions;
 }
 
 /** What the engine reports to the page: its own status and the embedder's. */
@@ -90,7 +96,7 @@ export class EngineHost {
     installNamedErrorTransfer();
   }
 
-  async open({ name, modelChannel, runtime = 'wllama', priors, embedderModels }: EngineOpenOptions = {}): Promise<HostStatus> {
+  async open({ name, modelChannel, runtime = 'wllama', priors, embedderModels, storage }: EngineOpenOptions = {}): Promise<HostStatus> {
     const createLocal = this.runtimes[runtime];
     if (!createLocal) throw new InvalidInputError('runtime', `${runtime} is not available in this build`);
     // Checked before anything opens. An absolute path only: the worker's own URL is no base the page meant
@@ -98,6 +104,7 @@ export class EngineHost {
     const bundled = embedderModels === undefined ? BUNDLED_EMBEDDER : bundledEmbedderAt(embedderModels);
     const store = await PersonaStore.open({
       ...(name ? { name } : {}),
+      ...(storage ? { storage } : {}),
       // Another tab upgrading or deleting the database takes it from this one: the page must hear of it to offer a
       // reload, rather than meet StoreClosedError at the next click.
       onClose: (reason) => {
@@ -107,7 +114,7 @@ export class EngineHost {
       },
     });
     this.#store = store;
-    const idleLock = new IdleLock(store.lock, `persona-activity:${name ?? 'persona'}`, () => {
+    const idleLock = new IdleLock(store.lock, `persona-activity:${store.channelKey}`, () => {
       this.#emit();
     });
     this.#idleLock = idleLock;
@@ -258,13 +265,18 @@ export class EngineHost {
   // ── Storage, sources, data ────────────────────────────────────────────────────────────────────────────────────
   async storageUsage() {
     const store = this.#require().store;
-    const [events, bytes, estimate] = await Promise.all([store.events.count(), store.events.bytes(), navigator.storage.estimate().catch(() => undefined)]);
+    const [events, bytes, estimate] = await Promise.all([store.events.count(), store.events.bytes(), store.connection.place.estimate().catch(() => undefined)]);
     return { events, eventBytes: bytes, ...(estimate?.usage === undefined ? {} : { usageBytes: estimate.usage }), ...(estimate?.quota === undefined ? {} : { quotaBytes: estimate.quota }) };
   }
 
-  /** Asks the browser to keep this origin's data under storage pressure; resolves with whether it will. */
+  /** Asks the browser to keep Persona's data (the origin's, or its bucket's) under storage pressure; resolves with whether it will. */
   async requestPersistence(): Promise<boolean> {
-    return navigator.storage.persist();
+    return this.#require().store.connection.place.persist();
+  }
+
+  /** Whether the browser keeps Persona's data under storage pressure. */
+  async persisted(): Promise<boolean> {
+    return this.#require().store.connection.place.persisted();
   }
 
   retention() {

@@ -39,8 +39,9 @@ export class ChangeFeed {
   readonly #channel: BroadcastChannel;
   readonly #listeners = new Set<ChangeListener>();
 
-  constructor(readonly dbName: string) {
-    this.#channel = new BroadcastChannel(`persona-changes:${dbName}`);
+  /** `channelKey`: the database's name, qualified by its storage bucket (StoreConnection.channelKey). */
+  constructor(channelKey: string) {
+    this.#channel = new BroadcastChannel(`persona-changes:${channelKey}`);
     this.#channel.onmessage = (event: MessageEvent<ChangeMessage>) => {
       this.#deliver(event.data);
     };

@@ -1,18 +1,22 @@
 // One open Persona database: the idb connection, the change feed, and the single write path every module uses,
 // so that each write is one transaction, is announced after it commits, and fails with a named error.
-import { openDB, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, type StoreNames } from 'idb';
+import type { IDBPDatabase, IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import { DEFAULT_EVENT_LIMITS, type EventLimits } from '../core/event-validation';
 import { LockedError, PersonaError, QuotaExceededStorageError, StoreClosedError, StoreVersionError } from '../core/errors';
 import { wordsTokenizer, type Tokenizer } from '../core/tokenizer';
 import { ChangeFeed, type ChangeMessage, type StoreChange } from './change-feed';
 import { LATEST_VERSION, migrate } from './migrations';
+import { openDatabase } from './open-database';
 import { LOCKED_STORES, type PersonaDB, type PersonaStoreName } from './schema';
+import { openStoragePlace, type StorageBucketOptions, type StoragePlace } from './storage-place';
 
 export type CloseReason = 'versionchange' | 'terminated' | 'closed';
 
 export interface StoreOptions {
   /** IndexedDB database name; one name is one user's data. Default 'persona'. */
   name?: string;
+  /** Keep the database in this Storage Bucket (with its own quota) instead of the origin's default storage. */
+  storage?: StorageBucketOptions;
   /** Schema version to open; only tests open an older one. Default: the latest. */
   version?: number;
   limits?: Partial<EventLimits>;
@@ -52,13 +56,19 @@ export class StoreConnection {
    */
   #locked = false;
 
+  /** Names this database in cross-tab channels and locks (see StoragePlace.channelKey). */
+  readonly channelKey: string;
+
   private constructor(
     readonly db: IDBPDatabase<PersonaDB>,
     readonly name: string,
+    /** Where the database lives: the origin's default storage or a bucket. */
+    readonly place: StoragePlace,
     options: StoreOptions,
     private readonly onClose: ((reason: CloseReason) => void) | undefined,
   ) {
-    this.feed = new ChangeFeed(name);
+    this.channelKey = place.channelKey(name);
+    this.feed = new ChangeFeed(this.channelKey);
     this.limits = { ...DEFAULT_EVENT_LIMITS, ...options.limits };
     this.clock = options.clock ?? Date.now;
     this.newId = options.newId ?? (() => crypto.randomUUID());
@@ -73,13 +83,14 @@ export class StoreConnection {
     const name = options.name ?? 'persona';
     const version = options.version ?? LATEST_VERSION;
     const clock = options.clock ?? Date.now;
-    // The callbacks below can fire only after openDB resolves, when the connection object exists.
+    const place = await openStoragePlace(options.storage);
+    // The callbacks below can fire only after the open resolves, when the connection object exists.
     const opened: { connection?: StoreConnection; upgradeError?: unknown } = {};
     let db: IDBPDatabase<PersonaDB>;
     try {
-      db = await openDB<PersonaDB>(name, version, {
+      db = await openDatabase(place.indexedDB, name, version, {
         upgrade(database, oldVersion, newVersion, tx) {
-          // openDB itself reports a failed upgrade; the transaction's own promise would only be an unhandled copy.
+          // The open itself reports a failed upgrade; the transaction's own promise would only be an unhandled copy.
           tx.done.catch(() => undefined);
           // A failed step aborts the versionchange transaction: the database stays as it was, at its old version.
           migrate(database, tx, oldVersion, newVersion ?? version, clock()).catch((error: unknown) => {
@@ -98,12 +109,12 @@ export class StoreConnection {
     } catch (error) {
       if (opened.upgradeError instanceof Error) throw opened.upgradeError;
       if (error instanceof DOMException && error.name === 'VersionError') {
-        const found = (await indexedDB.databases()).find((info) => info.name === name)?.version;
+        const found = (await place.indexedDB.databases()).find((info) => info.name === name)?.version;
         throw new StoreVersionError(found ?? Number.NaN, LATEST_VERSION);
       }
       throw error;
     }
-    const connection = new StoreConnection(db, name, options, options.onClose);
+    const connection = new StoreConnection(db, name, place, options, options.onClose);
     opened.connection = connection;
     const lock = await db.get('meta', 'lock');
     connection.#locked = lock?.key === 'lock' && lock.locked;

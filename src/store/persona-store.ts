@@ -45,6 +45,11 @@ export class PersonaStore {
     return this.connection.name;
   }
 
+  /** Names this database in cross-tab channels and locks: its name, qualified by its storage bucket if it has one. */
+  get channelKey(): string {
+    return this.connection.channelKey;
+  }
+
   /** Records one event or a batch (one transaction), then applies the retention policy if one is set. */
   record(input: HistoryEventInput): Promise<HistoryEvent>;
   record(inputs: readonly HistoryEventInput[]): Promise<HistoryEvent[]>;

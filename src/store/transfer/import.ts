@@ -37,7 +37,7 @@ async function withStagedFile<T>(
   // One import at a time per database, across tabs and workers: each import starts by clearing stale staging rows,
   // which must never be another tab's import in progress. (Web Locks exist in browsers; Node tests are one process.)
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-  if (locks) return locks.request(`persona-import:${connection.name}`, () => stageAndUse(connection, source, options, use));
+  if (locks) return locks.request(`persona-import:${connection.channelKey}`, () => stageAndUse(connection, source, options, use));
   return stageAndUse(connection, source, options, use);
 }
 

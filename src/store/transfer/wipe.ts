@@ -31,7 +31,7 @@ export async function wipeAll(target: StoreConnection | { connection: StoreConne
   const connection = target instanceof StoreConnection ? target : target.connection;
   await announceWipe(connection);
   connection.close();
-  await deleteDatabase(connection.name, options.blockedTimeoutMs ?? 10_000);
+  await deleteDatabase(connection.place.indexedDB, connection.name, options.blockedTimeoutMs ?? 10_000);
   return { database: connection.name, cachesDeleted: await deleteCaches(options.cacheNames ?? PERSONA_CACHES) };
 }
 
@@ -39,7 +39,7 @@ async function announceWipe(connection: StoreConnection): Promise<void> {
   const message: Omit<ChangeMessage, 'db' | 'origin'> = { seq: 0, changes: [], lifecycle: 'wiped' };
   if (connection.closed) {
     // This connection's feed is closed (another tab upgraded or deleted the database); tell the others directly.
-    const channel = new BroadcastChannel(`persona-changes:${connection.name}`);
+    const channel = new BroadcastChannel(`persona-changes:${connection.channelKey}`);
     channel.postMessage({ ...message, db: connection.name, origin: connection.origin } satisfies ChangeMessage);
     channel.close();
     return;
@@ -49,10 +49,10 @@ async function announceWipe(connection: StoreConnection): Promise<void> {
   connection.announce({ ...message, seq: (last?.key === 'changes' ? last.seq : 0) + 1 });
 }
 
-function deleteDatabase(name: string, blockedTimeoutMs: number): Promise<void> {
+function deleteDatabase(factory: IDBFactory, name: string, blockedTimeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const request = indexedDB.deleteDatabase(name);
+    const request = factory.deleteDatabase(name);
     request.onsuccess = () => {
       clearTimeout(timer);
       resolve();

@@ -34,7 +34,7 @@ export class PersonaStoragePanel extends PersonaView {
     const [usage, policy, persisted] = await Promise.all([
       persona.storage.usage(),
       persona.storage.retention(),
-      navigator.storage.persisted().catch(() => undefined),
+      persona.storage.persisted().catch(() => undefined),
     ]);
     if (!isCurrent()) return;
     this.usage = usage;
