@@ -98,10 +98,12 @@ export class HistoryIntelligence {
       return;
     }
     // Search works from here on; embedding the backlog goes on in the background.
+    this.#startProblem = problem;
     await this.#report(problem);
     this.#stop = this.store.subscribe((message) => {
-      // After an unlock the queue may hold events that arrived just before the lock.
-      if (message.lifecycle === 'unlocked' || message.changes.some((change) => change.store === 'events' && change.op === 'put')) this.#drain();
+      // After an unlock the queue may hold events that arrived just before the lock. A deletion drains too: it may
+      // have freed the room a drain refused for lack of storage needed.
+      if (message.lifecycle === 'unlocked' || message.changes.some((change) => change.store === 'events')) this.#drain();
     });
     this.#drain();
   }
@@ -128,13 +130,13 @@ export class HistoryIntelligence {
     this.#embedder?.terminate();
   }
 
-  #problem: string | undefined;
+  /** Why the model could not start: it stays for this session. A failed drain's problem goes with the next good one. */
+  #startProblem: string | undefined;
   /** Set when the opted-in model could not load (see IntelligenceStatus). */
   #fallback: { requested?: string; fallbackReason: string } | undefined;
 
   /** Search is ready; says how far embedding has come, and what went wrong with the model, if anything. */
   async #report(problem: string | undefined): Promise<void> {
-    this.#problem = problem;
     const queue = this.#indexer?.queue;
     // While the data is locked the counts cannot be read: the report waits for the drain after unlock.
     if (this.store.connection.locked) return;
@@ -166,16 +168,17 @@ export class HistoryIntelligence {
     }
     this.#draining = (async () => {
       // One tab embeds at a time: others wait for the lock, then find little or nothing left.
-      await withLock(`persona-embed:${this.store.name}`, async () => {
+      await withLock(`persona-embed:${this.store.channelKey}`, async () => {
         do await indexer.drain(this.#abort.signal);
         while (this.#takeAgain() && !this.#abort.signal.aborted);
       });
-      await this.#report(this.#problem);
+      await this.#report(this.#startProblem);
     })()
       .catch((error: unknown) => {
         // A lock mid-drain is no fault: the queue is durable and the drain runs again after unlock.
         if (error instanceof LockedError) return;
-        if (!this.#abort.signal.aborted) this.#report(describe(error)).catch(() => undefined);
+        // E.g. storage full: the queue is intact, and the next change drains again.
+        if (!this.#abort.signal.aborted) this.#report(this.#startProblem ?? describe(error)).catch(() => undefined);
       })
       .finally(() => {
         this.#draining = undefined;

@@ -5,7 +5,8 @@ import * as v from 'valibot';
 import type { HistoryEvent } from '../core/history-event';
 import { parseInput } from '../core/input-validation';
 import { nothingRemoved, removeEvents, type CascadeResult } from './cascade';
-import type { StoreConnection } from './connection';
+import type { StoreChange } from './change-feed';
+import type { StoreConnection, WriteTx } from './connection';
 import type { SettingsStore } from './settings';
 import { readStats } from './stats';
 
@@ -21,6 +22,9 @@ const policySchema = v.strictObject({
 
 const SETTING_KEY = 'retention';
 
+/** What a deletion by the policy touches (see cascade.removeEvents). */
+const TRIMMED_STORES = ['events', 'segments', 'tombstones', 'memories', 'profile'] as const;
+
 export class RetentionPolicyStore {
   constructor(
     private readonly connection: StoreConnection,
@@ -32,15 +36,21 @@ export class RetentionPolicyStore {
     return stored ? (stored as RetentionPolicy) : undefined;
   }
 
-  /** Sets the policy (or turns it off with undefined) and applies it at once. */
+  /**
+   * Sets the policy (or turns it off with undefined) and applies it at once, in one transaction: a store too full to
+   * take the setting alone can still take it with the deletions it brings.
+   */
   async set(policy: RetentionPolicy | undefined): Promise<CascadeResult> {
     if (policy === undefined) {
       await this.settings.delete(SETTING_KEY);
       return nothingRemoved();
     }
     const valid = parseInput(policySchema, policy, 'retention');
-    await this.settings.set(SETTING_KEY, { ...valid });
-    return this.apply();
+    const now = this.connection.clock();
+    return this.connection.write(['settings', ...TRIMMED_STORES], async (tx, changes) => {
+      await this.settings.setIn(tx, changes, SETTING_KEY, { ...valid });
+      return trim(tx, valid, now, changes);
+    });
   }
 
   /** Deletes just enough of the lowest-value, oldest events to meet the policy, in one transaction. */
@@ -48,25 +58,28 @@ export class RetentionPolicyStore {
     const policy = await this.get();
     if (!policy || (policy.maxEvents === undefined && policy.maxBytes === undefined)) return nothingRemoved();
     const now = this.connection.clock();
-    return this.connection.write(['events', 'segments', 'tombstones', 'memories', 'profile'], async (tx, changes) => {
-      const stats = await readStats(tx);
-      let excessEvents = policy.maxEvents === undefined ? 0 : stats.events - policy.maxEvents;
-      let excessBytes = policy.maxBytes === undefined ? 0 : stats.bytes - policy.maxBytes;
-      if (excessEvents <= 0 && excessBytes <= 0) return nothingRemoved();
-      const pinnedSources = new Set<string>();
-      for (const memory of await tx.objectStore('memories').getAll()) {
-        if (memory.pinned) memory.sourceEventIds.forEach((id) => pinnedSources.add(id));
-      }
-      const victims: HistoryEvent[] = [];
-      const index = tx.objectStore('events').index('by-value');
-      for (let cursor = await index.openCursor(); cursor && (excessEvents > 0 || excessBytes > 0); cursor = await cursor.continue()) {
-        const event = cursor.value;
-        if (pinnedSources.has(event.id)) continue;
-        victims.push(event);
-        excessEvents--;
-        excessBytes -= event.bytes;
-      }
-      return removeEvents(tx, victims, now, changes);
-    });
+    return this.connection.write(TRIMMED_STORES, (tx, changes) => trim(tx, policy, now, changes));
   }
+}
+
+/** Deletes just enough of the lowest-value, oldest events to meet `policy`, pinned memories' sources kept. */
+async function trim(tx: WriteTx<(typeof TRIMMED_STORES)[number]>, policy: RetentionPolicy, now: number, changes: StoreChange[]): Promise<CascadeResult> {
+  const stats = await readStats(tx);
+  let excessEvents = policy.maxEvents === undefined ? 0 : stats.events - policy.maxEvents;
+  let excessBytes = policy.maxBytes === undefined ? 0 : stats.bytes - policy.maxBytes;
+  if (excessEvents <= 0 && excessBytes <= 0) return nothingRemoved();
+  const pinnedSources = new Set<string>();
+  for (const memory of await tx.objectStore('memories').getAll()) {
+    if (memory.pinned) memory.sourceEventIds.forEach((id) => pinnedSources.add(id));
+  }
+  const victims: HistoryEvent[] = [];
+  const index = tx.objectStore('events').index('by-value');
+  for (let cursor = await index.openCursor(); cursor && (excessEvents > 0 || excessBytes > 0); cursor = await cursor.continue()) {
+    const event = cursor.value;
+    if (pinnedSources.has(event.id)) continue;
+    victims.push(event);
+    excessEvents--;
+    excessBytes -= event.bytes;
+  }
+  return removeEvents(tx, victims, now, changes);
 }

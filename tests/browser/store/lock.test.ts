@@ -6,7 +6,7 @@
 import { expect, test } from 'vitest';
 import { LockedError, WrongPassphraseError } from '../../../src/core/errors';
 import type { Persona } from '../../../src/persona';
-import { personaOpener } from '../../support/personas';
+import { fullExport, personaOpener } from '../../support/personas';
 import { dumpDatabase, foundIn } from '../../support/raw-idb-scan';
 
 const NAME = `persona-lock-${crypto.randomUUID()}`;
@@ -16,23 +16,6 @@ const SECRETS = ['quokkaquartz', 'zanzibarlentil', 'marzipanvolcano', 'periwinkl
 const open = personaOpener(NAME);
 /** The first test's Persona: the second locks through it (it holds the key) before reopening. */
 let firstPersona: Persona | undefined;
-
-/**
- * The full export (events, memories, profile, feedback, settings and the vector and keyword segments) without the
- * times the export itself stamps: the header's and each segment's createdAt are the moment of exporting.
- */
-async function fullExport(persona: Persona): Promise<unknown[]> {
-  const text = await new Response(await persona.export({ includeVectors: true })).text();
-  return text
-    .split('\n')
-    .slice(1)
-    .filter((line) => line !== '')
-    .map((line) => {
-      const record = JSON.parse(line) as { type?: string; data?: { createdAt?: number } };
-      if (record.type === 'segment') delete record.data?.createdAt;
-      return record;
-    });
-}
 
 test('locked data is unreadable in IndexedDB; a wrong passphrase changes nothing; unlock restores everything', async () => {
   const persona = await open();
