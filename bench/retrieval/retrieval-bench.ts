@@ -421,8 +421,8 @@ async function runConfig(corpus: TextCorpus, vectors: Float32Array, queryVecs: r
       vectorIndexBytes: index.bytes,
       vectorIndexBytesExact: index.size * (dim + 4 + 4 * words + 1 + 4 * Math.ceil(dim / 16)),
       bm25Bytes: retriever.keyword.bytes,
-      // Forward entries are 16-bit while the vocabulary has at most 65,536 terms (Bm25Index).
-      bm25BytesExact: stats.postings * (4 + 1 + (stats.terms <= 0x1_0000 ? 2 : 4)) + stats.slots * (1 + 4 + 4),
+      // A posting is a 32-bit slot and an 8-bit frequency; a slot has a live flag and a 32-bit length (Bm25Index).
+      bm25BytesExact: stats.postings * (4 + 1) + stats.slots * (1 + 4),
       bm25Terms: stats.terms,
       bm25Postings: stats.postings,
     },

@@ -1,15 +1,16 @@
 // Okapi BM25 over the user's own history, kept in memory and updated one document at a time.
 //
 // Layout, chosen for 100k documents in a browser worker:
-// - every document gets a numeric slot, handed out in increasing order; per-slot facts (id, length, liveness, where
-//   its terms start in the forward index) live in parallel typed arrays, not in an object or Map per document;
+// - every document gets a numeric slot, handed out in increasing order; per-slot facts (id, length, liveness) live in
+//   parallel typed arrays, not in an object or Map per document;
 // - each term owns a posting list: two growable typed arrays (slots, term frequencies), sorted by slot because slots
 //   only grow — so membership is a binary search and compaction keeps the order for free;
-// - a forward index (slot → term numbers, one flat Uint32Array) lets `remove` keep every term's document frequency
-//   exact without scanning postings;
 // - removal only clears the slot's live flag (a tombstone); postings of dead slots are skipped at query time and
 //   dropped by compaction, which runs when dead slots reach a quarter of all slots, so its O(postings) cost is paid
 //   once per many removals;
+// - there is no forward index (slot → terms): it cost 2 bytes a posting, a fifth of the index. Document frequencies
+//   stay exact all the same: after removals, the next read of them recounts every list's live postings once (one
+//   pass over the postings, a few ms at 100k documents), however many documents were removed;
 // - loading stored segments counts every term's postings first and sizes each list once, instead of growing it.
 // Scores depend only on the live corpus (N, df, |d|, avgdl are exact integers until the final division, and query
 // terms are summed in sorted order), so an index built incrementally scores exactly like one built afresh.
@@ -79,16 +80,6 @@ export const DEFAULT_B = 0.3;
  */
 const MAX_STORED_FREQUENCY = 0xff;
 
-/** Term numbers fit the forward index's 16-bit entries until the vocabulary passes this; then it widens to 32. */
-const NARROW_TERMS = 0x1_0000;
-
-type ForwardIndex = Uint16Array | Uint32Array;
-
-/** A forward index of `length` entries wide enough for `terms` term numbers. */
-function forwardFor(terms: number, length: number): ForwardIndex {
-  return terms <= NARROW_TERMS ? new Uint16Array(length) : new Uint32Array(length);
-}
-
 /**
  * What a dead slot's length reads: past any norm table, so the search's hot loop sends it to the path that checks
  * liveness and needs no read of the live flags for live documents.
@@ -98,14 +89,24 @@ const DEAD_LENGTH = 0xffff_ffff;
 const NO_SLOTS = new Uint32Array(0);
 const NO_FREQS = new Uint8Array(0);
 
+/**
+ * Arrays past this many entries grow by a quarter, not by doubling: at 100k documents doubling left the postings 40%
+ * empty on average (2.9 MB), and the extra copies of growing by a quarter cost a few ms over a whole 100k ingest.
+ */
+const DOUBLING_LIMIT = 64;
+
 function grown<A extends Uint8Array | Uint16Array | Uint32Array>(array: A, needed: number): A {
   if (needed <= array.length) return array;
-  const next = new (array.constructor as new (length: number) => A)(Math.max(needed, array.length * 2, 16));
+  const step = array.length < DOUBLING_LIMIT ? array.length * 2 : Math.ceil(array.length * 1.25);
+  const next = new (array.constructor as new (length: number) => A)(Math.max(needed, step, 16));
   next.set(array);
   return next;
 }
 
-/** The documents containing one term: slots ascending, with their term frequencies; `live` is its exact df. */
+/**
+ * The documents containing one term: slots ascending, with their term frequencies; `live` is its exact df once the
+ * index has recounted after removals (Bm25Index #recount).
+ */
 class PostingList {
   // Most terms of a vocabulary occur once or twice: a list starts with no storage (typed-array allocation is costly
   // in V8) and gets it on the first push or reserve. The shared empty arrays are never written.
@@ -179,12 +180,6 @@ export class Bm25Index {
   #ids: string[] = [];
   #live = new Uint8Array(0);
   #lengths = new Uint32Array(0);
-  /**
-   * Slot s's term numbers are #forward[#termStart[s] .. #termStart[s + 1]): 16-bit while the vocabulary allows
-   * (2 bytes a posting less), 32-bit past 65,536 terms.
-   */
-  #termStart = new Uint32Array(1);
-  #forward: ForwardIndex = new Uint16Array(0);
   #slotCount = 0;
   #slotOf = new Map<string, number>();
 
@@ -197,6 +192,8 @@ export class Bm25Index {
   #liveCount = 0;
   #deadSlots = 0;
   #totalLength = 0;
+  /** Documents were removed since the lists' live counts (df) were last counted: recount before reading them. */
+  #dfStale = false;
 
   // Query scratch, reused so a search allocates nothing proportional to the corpus.
   /**
@@ -256,6 +253,7 @@ export class Bm25Index {
   }
 
   stats(): Bm25Stats {
+    this.#recount();
     let postings = 0;
     for (const list of this.#lists) postings += list.length;
     return {
@@ -270,12 +268,12 @@ export class Bm25Index {
 
   /**
    * Bytes held by the index's typed arrays (ids, the term dictionary and Maps excluded), for the memory budget:
-   * posting lists at their capacity, the forward index, per-document arrays and the per-query scratch.
+   * posting lists at their capacity, per-document arrays and the per-query scratch.
    */
   get bytes(): number {
     let bytes = 0;
     for (const list of this.#lists) bytes += list.slots.byteLength + list.freqs.byteLength;
-    const perDocument = [this.#forward, this.#termStart, this.#lengths, this.#live, this.#position, this.#scores, this.#touched, this.#groupTf, this.#groupSlots];
+    const perDocument = [this.#lengths, this.#live, this.#position, this.#scores, this.#touched, this.#groupTf, this.#groupSlots];
     for (const array of perDocument) bytes += array.byteLength;
     return bytes;
   }
@@ -286,13 +284,10 @@ export class Bm25Index {
       if (!Number.isInteger(freq) || freq <= 0) throw new RangeError(`term frequency of "${term}" must be a positive integer`);
     }
     if (this.#slotOf.has(id)) this.#removeSlot(this.#slotOf.get(id) as number);
-    const slot = this.#newSlot(id, terms.size);
+    const slot = this.#newSlot(id);
     let length = 0;
-    let at = this.#termStart[slot] as number;
     for (const [term, freq] of terms) {
-      const number = this.#termNumberOf(term);
-      (this.#lists[number] as PostingList).push(slot, Math.min(freq, MAX_STORED_FREQUENCY));
-      this.#forward[at++] = number;
+      (this.#lists[this.#termNumberOf(term)] as PostingList).push(slot, Math.min(freq, MAX_STORED_FREQUENCY));
       length += freq;
     }
     this.#setLength(slot, length);
@@ -327,13 +322,19 @@ export class Bm25Index {
   search(queryTerms: Iterable<QueryTerm>, options: Bm25SearchOptions = {}): Bm25Hit[] {
     const limit = options.limit ?? 10;
     if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a whole number ≥ 0, got ${limit}`);
+    this.#recount();
     const groups = this.#queryGroups(queryTerms);
     if (limit === 0 || groups.length === 0) return [];
 
-    if (this.#position.length < this.#slotCount) {
-      this.#position = new Uint32Array(this.#slotCount);
-      this.#scores = new Float64Array(this.#slotCount + 1);
-      this.#touched = new Uint32Array(this.#slotCount + 1);
+    if (this.#position.length < this.#slotCount) this.#position = new Uint32Array(this.#slotCount);
+    // A query touches at most the postings of its lists: the compact scores need no room beyond that (a rare-word
+    // query then holds kilobytes of scratch, not a slot's worth per document).
+    let postings = 0;
+    for (const { lists } of groups) for (const list of lists) postings += list.length;
+    const touchable = Math.min(postings, this.#slotCount) + 1;
+    if (this.#scores.length < touchable) {
+      this.#scores = new Float64Array(touchable);
+      this.#touched = new Uint32Array(touchable);
     }
     const position = this.#position;
     const scores = this.#scores;
@@ -434,10 +435,10 @@ export class Bm25Index {
    * as the single-term loop adds it. Returns the new count of touched slots.
    */
   #scoreGroup(lists: readonly PostingList[], documents: number, averageLength: number, normByLength: Float64Array, touchedCount: number): number {
-    if (this.#groupTf.length < this.#slotCount) {
-      this.#groupTf = new Uint32Array(this.#slotCount);
-      this.#groupSlots = new Uint32Array(this.#slotCount);
-    }
+    if (this.#groupTf.length < this.#slotCount) this.#groupTf = new Uint32Array(this.#slotCount);
+    let postings = 0;
+    for (const list of lists) postings += list.length;
+    if (this.#groupSlots.length < Math.min(postings, this.#slotCount)) this.#groupSlots = new Uint32Array(Math.min(postings, this.#slotCount));
     const tf = this.#groupTf;
     const slots = this.#groupSlots;
     const live = this.#live;
@@ -484,11 +485,11 @@ export class Bm25Index {
   /** Drops dead slots and unused terms now, renumbering slots densely (also runs by itself as documents die). */
   compact(): void {
     if (this.#deadSlots === 0) return;
+    this.#recount();
     const renumbered = new Int32Array(this.#slotCount).fill(-1);
     let slots = 0;
     for (let slot = 0; slot < this.#slotCount; slot++) if (this.#live[slot] === 1) renumbered[slot] = slots++;
 
-    const termRenumbered = new Int32Array(this.#termNames.length).fill(-1);
     const termNames: string[] = [];
     const lists: PostingList[] = [];
     this.#termNumber = new Map();
@@ -496,7 +497,6 @@ export class Bm25Index {
       const list = this.#lists[number] as PostingList;
       if (list.live === 0) return;
       list.renumber(renumbered);
-      termRenumbered[number] = termNames.length;
       this.#termNumber.set(term, termNames.length);
       termNames.push(term);
       lists.push(list);
@@ -504,13 +504,6 @@ export class Bm25Index {
 
     const ids: string[] = new Array<string>(slots);
     const lengths = new Uint32Array(Math.max(slots, 16));
-    const termStart = new Uint32Array(Math.max(slots, 16) + 1);
-    let forwardLength = 0;
-    for (let slot = 0; slot < this.#slotCount; slot++) {
-      if (this.#live[slot] === 1) forwardLength += (this.#termStart[slot + 1] as number) - (this.#termStart[slot] as number);
-    }
-    const forward = forwardFor(termNames.length, Math.max(forwardLength, 16));
-    let at = 0;
     for (let slot = 0; slot < this.#slotCount; slot++) {
       const next = renumbered[slot] as number;
       if (next < 0) continue;
@@ -518,17 +511,10 @@ export class Bm25Index {
       ids[next] = id;
       this.#slotOf.set(id, next);
       lengths[next] = this.#lengths[slot] as number;
-      termStart[next] = at;
-      for (let i = this.#termStart[slot] as number; i < (this.#termStart[slot + 1] as number); i++) {
-        forward[at++] = termRenumbered[this.#forward[i] as number] as number;
-      }
     }
-    termStart[slots] = at;
 
     this.#ids = ids;
     this.#lengths = lengths;
-    this.#termStart = termStart;
-    this.#forward = forward;
     this.#live = new Uint8Array(lengths.length).fill(1, 0, slots);
     this.#termNames = termNames;
     this.#lists = lists;
@@ -537,6 +523,7 @@ export class Bm25Index {
   }
 
   #liveListOf(term: string): PostingList | undefined {
+    this.#recount();
     const number = this.#termNumber.get(term);
     if (number === undefined) return undefined;
     const list = this.#lists[number] as PostingList;
@@ -626,38 +613,16 @@ export class Bm25Index {
       heap[j + 1] = position;
       heapScores[j + 1] = score;
     }
-    // The query's members in query order (groups in query order, members in group order) and their term numbers.
+    // The query's members in query order (groups in query order, members in group order) and their lists.
     const members = groups.flatMap((group) => group.members);
-    const numbers = members.map((member) => this.#termNumber.get(member) as number);
+    const lists = groups.flatMap((group) => group.lists);
     const hits = new Array<Bm25Hit>(size);
     for (let i = 0; i < size; i++) {
       const at = heap[i] as number;
       const slot = touched[at] as number;
-      hits[i] = { id: ids[slot] as string, score: scores[at] as number, matchedTerms: this.#matchedTerms(slot, members, numbers) };
+      hits[i] = { id: ids[slot] as string, score: scores[at] as number, matchedTerms: matchedTerms(slot, members, lists) };
     }
     return hits;
-  }
-
-  /**
-   * The distinct `members` (query order) that the live document in `slot` contains, read from its forward index
-   * (its own dozen or so term numbers) rather than by a binary search of each member's posting list: the two agree
-   * for a live slot, since every posting of it was written with its forward entry.
-   */
-  #matchedTerms(slot: number, members: readonly string[], numbers: readonly number[]): string[] {
-    const forward = this.#forward;
-    const end = this.#termStart[slot + 1] as number;
-    const found: string[] = [];
-    for (let m = 0; m < members.length; m++) {
-      const number = numbers[m] as number;
-      for (let i = this.#termStart[slot] as number; i < end; i++) {
-        if (forward[i] === number) {
-          const member = members[m] as string;
-          if (!found.includes(member)) found.push(member);
-          break;
-        }
-      }
-    }
-    return found;
   }
 
   #termNumberOf(term: string): number {
@@ -667,20 +632,15 @@ export class Bm25Index {
       this.#termNumber.set(term, number);
       this.#termNames.push(term);
       this.#lists.push(new PostingList());
-      if (number === NARROW_TERMS && this.#forward instanceof Uint16Array) this.#forward = Uint32Array.from(this.#forward);
     }
     return number;
   }
 
-  /** Claims the next slot for `id` with room for `termCount` forward entries; postings are the caller's job. */
-  #newSlot(id: string, termCount: number): number {
+  /** Claims the next slot for `id`; postings are the caller's job. */
+  #newSlot(id: string): number {
     const slot = this.#slotCount++;
     this.#live = grown(this.#live, this.#slotCount);
     this.#lengths = grown(this.#lengths, this.#slotCount);
-    this.#termStart = grown(this.#termStart, this.#slotCount + 1);
-    const start = this.#termStart[slot] as number;
-    this.#forward = grown(this.#forward, start + termCount);
-    this.#termStart[slot + 1] = start + termCount;
     this.#ids[slot] = id;
     this.#slotOf.set(id, slot);
     this.#live[slot] = 1;
@@ -701,9 +661,20 @@ export class Bm25Index {
     this.#deadSlots++;
     this.#totalLength -= this.#lengths[slot] as number;
     this.#lengths[slot] = DEAD_LENGTH;
-    for (let i = this.#termStart[slot] as number; i < (this.#termStart[slot + 1] as number); i++) {
-      (this.#lists[this.#forward[i] as number] as PostingList).live--;
+    this.#dfStale = true;
+  }
+
+  /** Makes every list's live count its exact df again after removals: one pass over all postings. */
+  #recount(): void {
+    if (!this.#dfStale) return;
+    const live = this.#live;
+    for (const list of this.#lists) {
+      const { slots, length } = list;
+      let count = 0;
+      for (let i = 0; i < length; i++) count += live[slots[i] as number] as number;
+      list.live = count;
     }
+    this.#dfStale = false;
   }
 
   #maybeCompact(): void {
@@ -717,28 +688,20 @@ export class Bm25Index {
    */
   #loadAll(segments: LoadedPostingsSpace['segments']): void {
     const taken = this.#chooseSlots(segments);
-    // Pass 1: payload term i of segment s is index term numbers[s][i] (-1: no taken posting); per-document counts.
+    // Pass 1: payload term i of segment s is index term numbers[s][i] (-1: no taken posting), and each term's count.
     const termNumbers: Int32Array[] = [];
-    const termCounts: Uint32Array[] = [];
     let additions = new Uint32Array(this.#termNames.length + 1_024);
     segments.forEach((segment, s) => {
       const take = taken[s];
       const { postings } = segment;
       const numbers = new Int32Array(postings?.terms.length ?? 0).fill(-1);
-      const counts = new Uint32Array(segment.ids.length);
       termNumbers.push(numbers);
-      termCounts.push(counts);
       if (!take || !postings) return;
       const { terms, termOffsets, docs } = postings;
       for (let i = 0; i < terms.length; i++) {
         let count = 0;
         const end = termOffsets[i + 1] as number;
-        for (let p = termOffsets[i] as number; p < end; p++) {
-          const local = docs[p] as number;
-          if (take[local] !== 1) continue;
-          counts[local] = (counts[local] as number) + 1;
-          count++;
-        }
+        for (let p = termOffsets[i] as number; p < end; p++) count += take[docs[p] as number] as number;
         if (count === 0) continue;
         const number = this.#termNumberOf(terms[i] as string);
         numbers[i] = number;
@@ -750,24 +713,21 @@ export class Bm25Index {
       const count = additions[number] ?? 0;
       if (count > 0) (this.#lists[number] as PostingList).reserve(count);
     }
-    // Pass 2: slots, lengths, postings and the forward index.
+    // Pass 2: slots, lengths and postings.
     segments.forEach((segment, s) => {
       const take = taken[s];
-      if (take && segment.postings) this.#fillSegment(segment.ids, segment.postings, take, termCounts[s] as Uint32Array, termNumbers[s] as Int32Array);
+      if (take && segment.postings) this.#fillSegment(segment.ids, segment.postings, take, termNumbers[s] as Int32Array);
     });
   }
 
-  #fillSegment(ids: readonly string[], postings: PostingsPayload, take: Uint8Array, counts: Uint32Array, numbers: Int32Array): void {
+  #fillSegment(ids: readonly string[], postings: PostingsPayload, take: Uint8Array, numbers: Int32Array): void {
     const slotOfLocal = new Int32Array(ids.length).fill(-1);
-    const cursor = new Uint32Array(ids.length);
     for (let local = 0; local < ids.length; local++) {
       if (take[local] !== 1) continue;
-      const slot = this.#newSlot(ids[local] as string, counts[local] as number);
+      const slot = this.#newSlot(ids[local] as string);
       slotOfLocal[local] = slot;
-      cursor[local] = this.#termStart[slot] as number;
       this.#setLength(slot, postings.docLengths[local] as number);
     }
-    const forward = this.#forward; // stable from here on: every slot of the segment has its room
     const { terms, termOffsets, docs, freqs } = postings;
     for (let i = 0; i < terms.length; i++) {
       const number = numbers[i] as number;
@@ -778,9 +738,6 @@ export class Bm25Index {
         const slot = slotOfLocal[docs[p] as number] as number;
         if (slot < 0) continue;
         list.push(slot, Math.min(freqs[p] as number, MAX_STORED_FREQUENCY));
-        const local = docs[p] as number;
-        forward[cursor[local] as number] = number;
-        cursor[local] = (cursor[local] as number) + 1;
       }
     }
   }
@@ -812,4 +769,16 @@ export class Bm25Index {
     }
     return taken;
   }
+}
+
+/**
+ * The distinct `members` (query order) that the live document in `slot` contains: a binary search of each member's
+ * posting list (`lists[m]` is members[m]'s), a few dozen steps for the handful of hits a query returns.
+ */
+function matchedTerms(slot: number, members: readonly string[], lists: readonly PostingList[]): string[] {
+  const found: string[] = [];
+  members.forEach((member, m) => {
+    if (!found.includes(member) && (lists[m] as PostingList).contains(slot)) found.push(member);
+  });
+  return found;
 }

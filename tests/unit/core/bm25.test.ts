@@ -153,7 +153,7 @@ describe('scores', () => {
     }
   });
 
-  test('a vocabulary past 65,536 terms widens the forward index: matched terms, removal and compaction stay right', () => {
+  test('a vocabulary past 65,536 terms: matched terms, removal and compaction stay right', () => {
     const index = new Bm25Index({ compaction: { minDeadSlots: 1, deadFraction: 0.01 } });
     // 700 documents of 100 terms of their own: 70,000 distinct terms.
     for (let d = 0; d < 700; d++) index.add(`d${d}`, new Map(Array.from({ length: 100 }, (_, t) => [`t${d * 100 + t}`, 1 + (t % 3)])));
@@ -211,6 +211,24 @@ describe('updates', () => {
     // A throwing filter leaves no stale scores behind.
     expect(() => index.search(['tea'], { filter: () => { throw new Error('boom'); } })).toThrow('boom');
     expect(index.search(['tea'])).toEqual(build({ a: doc({ tea: 3 }), b: doc({ tea: 2 }), c: doc({ tea: 1 }), d: doc({ coffee: 1 }) }).search(['tea']));
+  });
+
+  test('without compaction, document frequencies are exact right after removals (recounted, not read from a forward index)', () => {
+    const index = new Bm25Index({ compaction: { minDeadSlots: 1_000_000, deadFraction: 1 } });
+    const fresh = new Bm25Index();
+    for (let d = 0; d < 30; d++) {
+      const terms = new Map([['common', 1 + (d % 2)], [`rare${d % 5}`, 1]]);
+      index.add(`d${d}`, terms);
+      if (d % 3 !== 0) fresh.add(`d${d}`, terms);
+    }
+    expect(index.search(['rare0'], { limit: 30 })).toHaveLength(6);
+    for (let d = 0; d < 30; d += 3) index.remove(`d${d}`);
+    // rare0 was in d0, d5, d10, d15, d20, d25: d0, d15 are gone, so its df is 4, as in a fresh build.
+    expect(index.stats()).toMatchObject({ documents: 20, deadSlots: 10 });
+    expect(index.search(['rare0', 'common'], { limit: 30 })).toEqual(fresh.search(['rare0', 'common'], { limit: 30 }));
+    for (const d of [5, 10, 20, 25]) index.remove(`d${d}`);
+    expect(index.hasTerm('rare0')).toBe(false);
+    expect(index.search(['rare0'])).toEqual([]);
   });
 
   test('random adds, replaces and removes score exactly like a fresh build of the final corpus', () => {
