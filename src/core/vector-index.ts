@@ -389,9 +389,11 @@ export class VectorIndex {
     for (let p = 0, t = 0; p < pairs; p++, t += 16) {
       const a = query[2 * p] as number;
       const b = 2 * p + 1 < dim ? (query[2 * p + 1] as number) : 0;
+      // `| 0`: a zero component times a negative factor is −0 in JavaScript, which deoptimised this function once
+      // per session; the table holds small integers, where −0 and 0 are the same.
       for (let rb = 0; rb < 4; rb++) {
-        const partB = b * (2 * rb - 3);
-        for (let ra = 0; ra < 4; ra++) table[t + ra + 4 * rb] = a * (2 * ra - 3) + partB;
+        const partB = (b * (2 * rb - 3)) | 0;
+        for (let ra = 0; ra < 4; ra++) table[t + ra + 4 * rb] = (a * (2 * ra - 3) + partB) | 0;
       }
     }
     const { scales } = this.#arena;
