@@ -31,13 +31,16 @@ export class InvalidInputError extends PersonaError {
   }
 }
 
-/** The browser refused the write because the origin's storage quota is full. Nothing of the write was kept. */
+/**
+ * The write did not fit: the browser refused it at the quota, or Persona did, short of it, to keep room for deletions
+ * (store/storage-budget.ts). Nothing of the write was kept.
+ */
 export class QuotaExceededStorageError extends PersonaError {
   override name = 'QuotaExceededStorageError';
 
   constructor(options?: ErrorOptions) {
     super(
-      'Storage is full: the browser refused the write and nothing of it was kept. ' +
+      'Storage is full: the write was refused and nothing of it was kept. ' +
         'Free space with the retention policy, delete old history, or export and wipe.',
       options,
     );

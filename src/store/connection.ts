@@ -8,6 +8,7 @@ import { ChangeFeed, type ChangeMessage, type StoreChange } from './change-feed'
 import { LATEST_VERSION, migrate } from './migrations';
 import { openDatabase } from './open-database';
 import { LOCKED_STORES, type PersonaDB, type PersonaStoreName } from './schema';
+import { StorageBudget } from './storage-budget';
 import { openStoragePlace, type StorageBucketOptions, type StoragePlace } from './storage-place';
 
 export type CloseReason = 'versionchange' | 'terminated' | 'closed';
@@ -58,6 +59,10 @@ export class StoreConnection {
 
   /** Names this database in cross-tab channels and locks (see StoragePlace.channelKey). */
   readonly channelKey: string;
+  /** Refuses writes that add data once usage nears the quota (see storage-budget.ts). */
+  readonly #budget: StorageBudget;
+  /** Writes wait for the budget in call order, so their transactions are still created in the order of the calls. */
+  #admitted: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly db: IDBPDatabase<PersonaDB>,
@@ -68,6 +73,7 @@ export class StoreConnection {
     private readonly onClose: ((reason: CloseReason) => void) | undefined,
   ) {
     this.channelKey = place.channelKey(name);
+    this.#budget = new StorageBudget(place);
     this.feed = new ChangeFeed(this.channelKey);
     this.limits = { ...DEFAULT_EVENT_LIMITS, ...options.limits };
     this.clock = options.clock ?? Date.now;
@@ -135,12 +141,26 @@ export class StoreConnection {
     work: (tx: WriteTx<S>, changes: StoreChange[]) => Promise<T>,
     /** Marks the announcement, e.g. 'imported': listeners then reload rather than apply the change piecemeal. */
     lifecycle?: ChangeMessage['lifecycle'],
-    /** Only the lock itself writes sealed stores while they are locked. */
-    options: { whileLocked?: boolean } = {},
+    options: {
+      /** Only the lock itself writes sealed stores while they are locked. */
+      whileLocked?: boolean;
+      /**
+       * The write frees space or rewrites what is there without adding data (deletions, retention, the lock, index
+       * upkeep): it skips the storage budget and may use the room kept for it.
+       */
+      usesReserve?: boolean;
+      /** About how many bytes the write adds, for the storage budget (default 0: a small write). */
+      adds?: number;
+      /** Work the user did not ask for just now (vectors): the budget stops it further from the quota. */
+      background?: boolean;
+    } = {},
   ): Promise<T> {
     const names = [...new Set<S | 'meta'>([...stores, 'meta'])];
     const gated = options.whileLocked !== true && touchesLocked(stores);
     if (gated && this.#locked) throw new LockedError();
+    const admitted = this.#admitted.then(() => (options.usesReserve === true ? undefined : this.#budget.check(options.adds, options.background)));
+    this.#admitted = admitted.catch(() => undefined);
+    await admitted;
     const tx = this.#transaction(names, 'readwrite');
     const changes: StoreChange[] = [];
     let result: T;

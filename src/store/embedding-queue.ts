@@ -26,7 +26,7 @@ export class EmbeddingQueue {
       this.connection.write(['meta'], async (tx, changes) => {
         await tx.objectStore('meta').put({ key: 'embedder', model, dim, updatedAt: this.connection.clock(), requeued });
         changes.push(describeChange('meta', 'put', ['embedder']));
-      });
+      }, undefined, { usesReserve: true });
     // Marked before and after: a requeue cut short by a reload is redone on the next start.
     await mark(false);
     const requeued = await this.requeueAllBut(model);
@@ -59,7 +59,7 @@ export class EmbeddingQueue {
       await Promise.all(failed.map((event) => tx.objectStore('events').put({ ...event, embedState: 'pending' })));
       if (failed.length > 0) changes.push(describeChange('events', 'put', failed.map((e) => e.id)));
       return failed.length;
-    });
+    }, undefined, { usesReserve: true });
   }
 
   /** Takes events out of the queue that cannot be embedded (e.g. empty text), so they do not block it. */
@@ -70,7 +70,7 @@ export class EmbeddingQueue {
       const updated = events.filter((e): e is HistoryEvent => e !== undefined);
       await Promise.all(updated.map((event) => store.put({ ...event, embedState: state })));
       if (updated.length > 0) changes.push(describeChange('events', 'put', updated.map((e) => e.id)));
-    });
+    }, undefined, { usesReserve: true });
   }
 
   /**
@@ -96,7 +96,7 @@ export class EmbeddingQueue {
           await Promise.all(still.map((event) => store.put({ ...event, embedState: 'pending' })));
           requeued += still.length;
           if (still.length > 0) changes.push(describeChange('events', 'put', still.map((e) => e.id)));
-        });
+        }, undefined, { usesReserve: true });
       }
     }
   }

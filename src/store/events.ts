@@ -38,6 +38,12 @@ export interface RangeDeletion {
 
 const MAX_PAGE = 10_000;
 
+/**
+ * What storing an event costs on disk per byte of its own (text and fields), for the storage budget: its record, its
+ * keyword postings and the indexes over both came to about twice its size in Chromium.
+ */
+const RECORD_OVERHEAD = 2;
+
 export class EventLog {
   constructor(private readonly connection: StoreConnection) {}
 
@@ -84,7 +90,7 @@ export class EventLog {
         }
       }
       return result;
-    });
+    }, undefined, { adds: RECORD_OVERHEAD * events.reduce((sum, event) => sum + event.bytes, 0) });
     return single ? (stored[0] as HistoryEvent) : stored;
   }
 
@@ -193,7 +199,7 @@ export class EventLog {
         if (event) events.push(event);
       }
       return removeEvents(tx, events, now, changes);
-    });
+    }, undefined, { usesReserve: true });
   }
 
   /** Deletes every event in a time window (optionally of one kind or source), atomically. */
@@ -212,6 +218,6 @@ export class EventLog {
         events.push(event);
       }
       return removeEvents(tx, events, now, changes);
-    });
+    }, undefined, { usesReserve: true });
   }
 }

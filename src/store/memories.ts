@@ -82,7 +82,7 @@ export class MemoryStore {
       await tx.objectStore('memories').delete(id);
       changes.push(describeChange('memories', 'delete', [id]));
       return true;
-    });
+    }, undefined, { usesReserve: true });
   }
 
   async history(id: string): Promise<MemoryRevision[]> {

@@ -25,6 +25,14 @@ const SETTING_KEY = 'retention';
 /** What a deletion by the policy touches (see cascade.removeEvents). */
 const TRIMMED_STORES = ['events', 'segments', 'tombstones', 'memories', 'profile'] as const;
 
+/**
+ * Events the policy deletes per transaction. Each transaction is whole (a consistent store after it), and one that
+ * writes a few kB of bookkeeping still fits a store at its quota where one deleting 10k events at once would not:
+ * the browser refuses a transaction by what it writes, not by what it frees. The policy is applied again at the next
+ * record(), so a run cut short by a reload finishes then.
+ */
+const EVENTS_PER_TRIM = 250;
+
 export class RetentionPolicyStore {
   constructor(
     private readonly connection: StoreConnection,
@@ -37,8 +45,8 @@ export class RetentionPolicyStore {
   }
 
   /**
-   * Sets the policy (or turns it off with undefined) and applies it at once, in one transaction: a store too full to
-   * take the setting alone can still take it with the deletions it brings.
+   * Sets the policy (or turns it off with undefined) and applies it at once. The setting goes in the same transaction
+   * as the first deletions: a store too full to take the setting alone can still take it with the room they make.
    */
   async set(policy: RetentionPolicy | undefined): Promise<CascadeResult> {
     if (policy === undefined) {
@@ -47,39 +55,69 @@ export class RetentionPolicyStore {
     }
     const valid = parseInput(policySchema, policy, 'retention');
     const now = this.connection.clock();
-    return this.connection.write(['settings', ...TRIMMED_STORES], async (tx, changes) => {
+    const first = await this.connection.write(['settings', ...TRIMMED_STORES], async (tx, changes) => {
       await this.settings.setIn(tx, changes, SETTING_KEY, { ...valid });
       return trim(tx, valid, now, changes);
-    });
+    }, undefined, { usesReserve: true });
+    const { more, ...removed } = first;
+    return more ? merge(removed, await this.#trimAll(valid)) : removed;
   }
 
-  /** Deletes just enough of the lowest-value, oldest events to meet the policy, in one transaction. */
+  /** Deletes just enough of the lowest-value, oldest events to meet the policy (EVENTS_PER_TRIM a transaction). */
   async apply(): Promise<CascadeResult> {
     const policy = await this.get();
     if (!policy || (policy.maxEvents === undefined && policy.maxBytes === undefined)) return nothingRemoved();
-    const now = this.connection.clock();
-    return this.connection.write(TRIMMED_STORES, (tx, changes) => trim(tx, policy, now, changes));
+    return this.#trimAll(policy);
+  }
+
+  async #trimAll(policy: RetentionPolicy): Promise<CascadeResult> {
+    let total = nothingRemoved();
+    for (;;) {
+      const now = this.connection.clock();
+      const step = await this.connection.write(TRIMMED_STORES, (tx, changes) => trim(tx, policy, now, changes), undefined, { usesReserve: true });
+      total = merge(total, step);
+      if (!step.more) return total;
+    }
   }
 }
 
-/** Deletes just enough of the lowest-value, oldest events to meet `policy`, pinned memories' sources kept. */
-async function trim(tx: WriteTx<(typeof TRIMMED_STORES)[number]>, policy: RetentionPolicy, now: number, changes: StoreChange[]): Promise<CascadeResult> {
+function merge(a: CascadeResult, b: CascadeResult): CascadeResult {
+  return {
+    deleted: [...a.deleted, ...b.deleted],
+    memoriesUnlinked: [...new Set([...a.memoriesUnlinked, ...b.memoriesUnlinked])].filter((id) => !b.memoriesDeleted.includes(id)),
+    memoriesDeleted: [...a.memoriesDeleted, ...b.memoriesDeleted],
+    summaryStale: a.summaryStale || b.summaryStale,
+  };
+}
+
+/**
+ * Deletes the lowest-value, oldest events towards `policy`, pinned memories' sources kept, at most EVENTS_PER_TRIM;
+ * `more` says the policy needs another step.
+ */
+async function trim(
+  tx: WriteTx<(typeof TRIMMED_STORES)[number]>,
+  policy: RetentionPolicy,
+  now: number,
+  changes: StoreChange[],
+): Promise<CascadeResult & { more: boolean }> {
   const stats = await readStats(tx);
   let excessEvents = policy.maxEvents === undefined ? 0 : stats.events - policy.maxEvents;
   let excessBytes = policy.maxBytes === undefined ? 0 : stats.bytes - policy.maxBytes;
-  if (excessEvents <= 0 && excessBytes <= 0) return nothingRemoved();
+  if (excessEvents <= 0 && excessBytes <= 0) return { ...nothingRemoved(), more: false };
   const pinnedSources = new Set<string>();
   for (const memory of await tx.objectStore('memories').getAll()) {
     if (memory.pinned) memory.sourceEventIds.forEach((id) => pinnedSources.add(id));
   }
   const victims: HistoryEvent[] = [];
   const index = tx.objectStore('events').index('by-value');
-  for (let cursor = await index.openCursor(); cursor && (excessEvents > 0 || excessBytes > 0); cursor = await cursor.continue()) {
+  for (let cursor = await index.openCursor(); cursor && (excessEvents > 0 || excessBytes > 0) && victims.length < EVENTS_PER_TRIM; cursor = await cursor.continue()) {
     const event = cursor.value;
     if (pinnedSources.has(event.id)) continue;
     victims.push(event);
     excessEvents--;
     excessBytes -= event.bytes;
   }
-  return removeEvents(tx, victims, now, changes);
+  // Stopped by the step's size with excess left: another step may find more (a shorter cursor means none is left).
+  const more = victims.length === EVENTS_PER_TRIM && (excessEvents > 0 || excessBytes > 0);
+  return { ...(await removeEvents(tx, victims, now, changes)), more };
 }

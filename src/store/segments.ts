@@ -94,7 +94,7 @@ export class SegmentStore {
         changes.push(describeChange('events', 'put', keptIds));
       }
       return keptIds.length;
-    });
+    }, undefined, { adds: vectors.byteLength, background: true });
   }
 
   /** Appends the term frequencies of documents (event ids) to a keyword index built with `tokenizer`. */
@@ -238,7 +238,7 @@ export class SegmentStore {
       for (const tombstone of tombstones) await tx.objectStore('tombstones').delete([tombstone.space, tombstone.id]);
       changes.push(describeChange('segments', 'put', [space]));
       return dirty.length;
-    });
+    }, undefined, { usesReserve: true });
   }
 
   /** Removes a whole space, e.g. the vectors of a model the user switched away from. */
@@ -249,7 +249,7 @@ export class SegmentStore {
       const tombstoneKeys = await tx.objectStore('tombstones').index('by-space').getAllKeys(space);
       for (const key of tombstoneKeys) await tx.objectStore('tombstones').delete(key);
       changes.push(describeChange('segments', 'delete', [space]));
-    });
+    }, undefined, { usesReserve: true });
   }
 
 

@@ -28,7 +28,7 @@ export class SettingsStore {
     await this.connection.write(['settings'], async (tx, changes) => {
       await tx.objectStore('settings').delete(key);
       changes.push(describeChange('settings', 'delete', [key]));
-    });
+    }, undefined, { usesReserve: true });
   }
 
   async all(): Promise<Record<string, JsonValue>> {

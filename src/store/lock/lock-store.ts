@@ -78,7 +78,7 @@ export class LockStore {
       const { autoLockMs: _previous, ...rest } = record;
       await tx.objectStore('meta').put(idleMs === null ? rest : { ...rest, autoLockMs: idleMs });
       changes.push(describeChange('meta', 'put', ['lock']));
-    });
+    }, undefined, { usesReserve: true });
     return this.status();
   }
 
@@ -96,7 +96,7 @@ export class LockStore {
       if (await tx.objectStore('meta').get('lock')) throw new InvalidInputError('lock', 'is already enabled: disable it first to change the passphrase');
       await tx.objectStore('meta').put(record);
       changes.push(describeChange('meta', 'put', ['lock']));
-    });
+    }, undefined, { usesReserve: true });
     this.#key = key;
     return this.status();
   }
@@ -149,7 +149,7 @@ export class LockStore {
     await this.connection.write(['meta'], async (tx, changes) => {
       await tx.objectStore('meta').delete('lock');
       changes.push(describeChange('meta', 'delete', ['lock']));
-    });
+    }, undefined, { usesReserve: true });
     this.#key = undefined;
     return this.status();
   }
@@ -195,7 +195,7 @@ export class LockStore {
             await tx.objectStore('meta').put({ ...record, locked: !locked, changedAt: this.connection.clock() });
           },
           locked ? 'unlocked' : 'locked',
-          { whileLocked: true },
+          { whileLocked: true, usesReserve: true },
         );
         this.connection.markLocked(!locked);
         return;

@@ -1,24 +1,31 @@
-// A full store in real Chromium, through createPersona() (issue 9, item 4). The quota is the browser's own: Persona's
-// database lives in a Storage Bucket created with a 3 MB quota, and Chromium refuses IndexedDB writes past it. (On
-// this Chromium, CDP's Storage.overrideQuotaForOrigin does not bind IndexedDB at all: a 5 MB value is stored under an
-// override 10 kB above usage. It binds OPFS, which tests/e2e/model-download-faults.test.ts uses.)
-// A record() that does not fit fails with QuotaExceededStorageError and leaves a full export exactly as it was; reads,
-// search and export keep working; a retention policy set while full frees space, and the refused batch then fits.
-// The embedder is pointed at a folder with no model, so search is keyword-only and no background vector write can
-// change the store between the two exports compared.
+// A full store in real Chromium, through createPersona() (issue 9, item 4). Persona's database lives in a Storage
+// Bucket created with a 3 MB quota, which the browser enforces on IndexedDB. (On this Chromium, CDP's
+// Storage.overrideQuotaForOrigin does not bind IndexedDB at all: a 5 MB value is stored under an override 10 kB above
+// usage. It binds OPFS, which tests/e2e/model-download-faults.test.ts uses.) Persona itself stops writes that add data
+// a reserve short of the quota (store/storage-budget.ts), so deletions always have room for their bookkeeping.
+// First test: a record() that does not fit fails with QuotaExceededStorageError and leaves a full export exactly as it
+// was; reads, search and export keep working; a retention policy set while full frees space, and the refused batch
+// then fits. The embedder is pointed at a folder with no model there, so no background vector write can change the
+// store between the two exports compared. Second test: with the embedder writing vectors in the background, what it
+// cannot write stays queued, the store still stops short of the quota, and after retention the queue finishes.
 import { afterAll, expect, test } from 'vitest';
 import { QuotaExceededStorageError } from '../../../src/core/errors';
 import type { HistoryEventInput } from '../../../src/core/history-event';
 import type { Persona } from '../../../src/persona';
+import { reserveFor } from '../../../src/store/storage-budget';
 import { fullExport, personaOpener } from '../../support/personas';
 import { seededRandom } from '../../support/seeded-random';
 
 const BUCKET = `persona-quota-${crypto.randomUUID()}`;
+const EMBEDDING_BUCKET = `persona-quota-embedding-${crypto.randomUUID()}`;
 const QUOTA = 3_000_000;
 const open = personaOpener(`persona-quota-db`, { storage: { name: BUCKET, quota: QUOTA }, embedderModels: '/no-models-here/' });
+const openWithEmbedder = personaOpener(`persona-quota-db`, { storage: { name: EMBEDDING_BUCKET, quota: QUOTA } });
 
 afterAll(async () => {
-  await (navigator as unknown as { storageBuckets: { delete(name: string): Promise<void> } }).storageBuckets.delete(BUCKET);
+  const buckets = (navigator as unknown as { storageBuckets: { delete(name: string): Promise<void> } }).storageBuckets;
+  await buckets.delete(BUCKET);
+  await buckets.delete(EMBEDDING_BUCKET);
 });
 
 /** Records batches of 40 notes until the browser refuses one: how many were stored, and the refused batch. */
@@ -79,4 +86,25 @@ test('a record() past the quota is QuotaExceededStorageError and keeps nothing; 
   // The policy stays: the store keeps `keep` events, the new batch among them (the oldest go first).
   expect((await persona.storage.usage()).events).toBe(keep);
   expect((await persona.events.get(written.map((event) => event.id))).every((event) => event !== undefined)).toBe(true);
+});
+
+test('with the embedder writing vectors in the background, the store still stops short of the quota; retention then trims it and the queue finishes', async () => {
+  const persona = await openWithEmbedder();
+  const { stored, refusal } = await fillUntilRefused(persona);
+  expect(refusal).toBeInstanceOf(QuotaExceededStorageError);
+  // Nothing the embedder could not write is lost: it stays queued (embedded + pending = stored).
+  await expect
+    .poll(async () => (await persona.status()).intelligence, { timeout: 60_000 })
+    .toSatisfy(
+      (status: { phase: string; embedded: number; pending: number; problem?: string }) =>
+        status.embedded + status.pending === stored && (status.pending === 0 || /Storage is full/.test(status.problem ?? '')),
+    );
+  // Persona stopped short of the quota: at least half the reserve is still free for deletions.
+  const usage = await persona.storage.usage();
+  expect((usage.usageBytes ?? QUOTA) + reserveFor(QUOTA) / 2).toBeLessThan(QUOTA);
+
+  const keep = Math.floor(stored / 3);
+  const removed = await persona.storage.setRetention({ maxEvents: keep });
+  expect(removed.deleted).toHaveLength(stored - keep);
+  await expect.poll(async () => (await persona.status()).intelligence, { timeout: 120_000 }).toMatchObject({ phase: 'ready', pending: 0, embedded: keep });
 });

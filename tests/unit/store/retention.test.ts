@@ -53,3 +53,21 @@ test('a byte limit frees space, and the policy can be turned off again', async (
   expect(await store.retention.get()).toBeUndefined();
   await expect(store.retention.set({ maxEvents: 0 })).rejects.toMatchObject({ name: 'InvalidInputError', field: 'retention.maxEvents' });
 });
+
+test('a policy that deletes more than one step holds runs in several whole transactions, and reports them as one', async () => {
+  store = await openTestStore();
+  await store.record(Array.from({ length: 700 }, (_, i): HistoryEventInput => ({ id: `e${String(i).padStart(3, '0')}`, kind: 'view', text: `view ${i}`, ts: T0 + i })));
+  const memory = await store.memories.add({ text: 'saw the first and the last', sourceEventIds: ['e000', 'e699'] });
+  const transactions: number[] = [];
+  const stop = store.subscribe((message) => {
+    if (message.changes.some((change) => change.store === 'events' && change.op === 'delete')) transactions.push(message.seq);
+  });
+  const removed = await store.retention.set({ maxEvents: 100 });
+  stop();
+  // 600 events at 250 a transaction: three steps, oldest first.
+  expect(transactions).toHaveLength(3);
+  expect(removed.deleted).toEqual(Array.from({ length: 600 }, (_, i) => `e${String(i).padStart(3, '0')}`));
+  expect(removed.memoriesUnlinked).toEqual([memory.id]);
+  expect(removed.memoriesDeleted).toEqual([]);
+  expect(await store.events.count()).toBe(100);
+});

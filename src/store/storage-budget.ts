@@ -1,0 +1,67 @@
+// Persona stops adding data a little short of the quota, so the data can always be deleted again.
+//
+// Why: Chromium checks a write against a usage figure that lags behind the disk (in a bucket with a 2 MB quota,
+// writes went on to 3.8 MB before the first refusal), and once usage is past the quota it refuses every transaction
+// that puts anything. Persona's deletions put bookkeeping (the change number, tombstones, rewritten memories), so a
+// store carried past its quota — by background vector writes, typically — could not even be trimmed by its retention
+// policy. StorageBudget reads the place's own estimate (which does keep up) before each write that adds data and
+// refuses it once usage is within a reserve of the quota; deletions, the lock and index upkeep skip the check and
+// may use the reserve.
+import { QuotaExceededStorageError } from '../core/errors';
+import type { StoragePlace } from './storage-place';
+
+const MIN_RESERVE = 512 * 1024;
+const MAX_RESERVE = 32 * 1024 * 1024;
+const RESERVE_SHARE = 0.02;
+/** While usage is this many reserves or more below the quota, an estimate is reused for this long. */
+const FAR_RESERVES = 4;
+const FAR_REUSE_MS = 5_000;
+
+/** Bytes kept free for the deletions that make room: 2% of the quota, at least 512 KiB and at most 32 MiB. */
+export function reserveFor(quota: number): number {
+  return Math.min(MAX_RESERVE, Math.max(MIN_RESERVE, quota * RESERVE_SHARE));
+}
+
+export class StorageBudget {
+  #last: { usage: number; quota: number; at: number } | undefined;
+  /** Bytes the checks let through since #last was read: an estimate is reused as that much higher. */
+  #since = 0;
+
+  constructor(
+    private readonly place: Pick<StoragePlace, 'estimate'>,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /**
+   * Throws QuotaExceededStorageError when usage, plus the `adds` bytes the write is expected to add, would reach
+   * into the reserve. Background writes (vectors) keep twice the reserve: the user's own writes get the last of the
+   * room, and their vectors wait in the queue. A place that cannot say (no estimate, no quota) is never refused here:
+   * the browser's own check still applies.
+   */
+  async check(adds = 0, background = false): Promise<void> {
+    const estimate = await this.#estimate(adds);
+    if (!estimate) return;
+    const reserve = reserveFor(estimate.quota) * (background ? 2 : 1);
+    if (estimate.usage + this.#since + adds > estimate.quota - reserve) {
+      throw new QuotaExceededStorageError({ cause: new Error(`${estimate.usage} of ${estimate.quota} bytes used; ${Math.round(reserve)} are kept for deletions`) });
+    }
+    this.#since += adds;
+  }
+
+  async #estimate(adds: number): Promise<{ usage: number; quota: number } | undefined> {
+    const last = this.#last;
+    const now = this.now();
+    // Reused only while this write, after those let through since, leaves the store far from the quota.
+    if (last && now - last.at < FAR_REUSE_MS && last.usage + this.#since + adds < last.quota - FAR_RESERVES * reserveFor(last.quota)) return last;
+    let estimate: StorageEstimate;
+    try {
+      estimate = await this.place.estimate();
+    } catch {
+      return undefined;
+    }
+    if (estimate.usage === undefined || estimate.quota === undefined) return undefined;
+    this.#last = { usage: estimate.usage, quota: estimate.quota, at: now };
+    this.#since = 0;
+    return this.#last;
+  }
+}
