@@ -16,6 +16,8 @@ const RESERVE_SHARE = 0.02;
 /** While usage is this many reserves or more below the quota, an estimate is reused for this long. */
 const FAR_RESERVES = 4;
 const FAR_REUSE_MS = 5_000;
+/** An estimate that takes longer (the browser's quota bookkeeping busy, e.g. after a crash) is not waited for. */
+const ESTIMATE_WAIT_MS = 2_000;
 
 /** Bytes kept free for the deletions that make room: 2% of the quota, at least 512 KiB and at most 32 MiB. */
 export function reserveFor(quota: number): number {
@@ -30,13 +32,14 @@ export class StorageBudget {
   constructor(
     private readonly place: Pick<StoragePlace, 'estimate'>,
     private readonly now: () => number = () => performance.now(),
+    private readonly estimateWaitMs = ESTIMATE_WAIT_MS,
   ) {}
 
   /**
    * Throws QuotaExceededStorageError when usage, plus the `adds` bytes the write is expected to add, would reach
    * into the reserve. Background writes (vectors) keep twice the reserve: the user's own writes get the last of the
-   * room, and their vectors wait in the queue. A place that cannot say (no estimate, no quota) is never refused here:
-   * the browser's own check still applies.
+   * room, and their vectors wait in the queue. A place that cannot say (no estimate, no quota, no answer within 2 s)
+   * is never refused here: the browser's own check still applies.
    */
   async check(adds = 0, background = false): Promise<void> {
     const estimate = await this.#estimate(adds);
@@ -53,13 +56,24 @@ export class StorageBudget {
     const now = this.now();
     // Reused only while this write, after those let through since, leaves the store far from the quota.
     if (last && now - last.at < FAR_REUSE_MS && last.usage + this.#since + adds < last.quota - FAR_RESERVES * reserveFor(last.quota)) return last;
-    let estimate: StorageEstimate;
+    let estimate: StorageEstimate | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      estimate = await this.place.estimate();
+      // A write must not hang on the browser's bookkeeping: past the wait, this check lets it through.
+      estimate = await Promise.race([
+        this.place.estimate(),
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => {
+            resolve(undefined);
+          }, this.estimateWaitMs);
+        }),
+      ]);
     } catch {
       return undefined;
+    } finally {
+      clearTimeout(timer);
     }
-    if (estimate.usage === undefined || estimate.quota === undefined) return undefined;
+    if (estimate?.usage === undefined || estimate.quota === undefined) return undefined;
     this.#last = { usage: estimate.usage, quota: estimate.quota, at: now };
     this.#since = 0;
     return this.#last;
