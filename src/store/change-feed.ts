@@ -35,13 +35,18 @@ export function describeChange(store: PersonaStoreName, op: ChangeOp, ids?: read
   return ids && ids.length <= MAX_LISTED_IDS ? { store, op, ids: [...ids] } : { store, op };
 }
 
+/** The BroadcastChannel a database's changes travel on; `channelKey` is StoreConnection.channelKey. */
+export function changeChannel(channelKey: string): BroadcastChannel {
+  return new BroadcastChannel(`persona-changes:${channelKey}`);
+}
+
 export class ChangeFeed {
   readonly #channel: BroadcastChannel;
   readonly #listeners = new Set<ChangeListener>();
 
   /** `channelKey`: the database's name, qualified by its storage bucket (StoreConnection.channelKey). */
   constructor(channelKey: string) {
-    this.#channel = new BroadcastChannel(`persona-changes:${channelKey}`);
+    this.#channel = changeChannel(channelKey);
     this.#channel.onmessage = (event: MessageEvent<ChangeMessage>) => {
       this.#deliver(event.data);
     };

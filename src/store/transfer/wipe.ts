@@ -2,7 +2,7 @@
 // the model caches of the inference libraries it uses, which can hold fine-tuned adapters). Other tabs are told
 // first, so they drop their views of the data instead of failing on a closed database.
 import { PersonaError } from '../../core/errors';
-import type { ChangeMessage } from '../change-feed';
+import { changeChannel, type ChangeMessage } from '../change-feed';
 import { StoreConnection } from '../connection';
 
 /**
@@ -39,7 +39,7 @@ async function announceWipe(connection: StoreConnection): Promise<void> {
   const message: Omit<ChangeMessage, 'db' | 'origin'> = { seq: 0, changes: [], lifecycle: 'wiped' };
   if (connection.closed) {
     // This connection's feed is closed (another tab upgraded or deleted the database); tell the others directly.
-    const channel = new BroadcastChannel(`persona-changes:${connection.channelKey}`);
+    const channel = changeChannel(connection.channelKey);
     channel.postMessage({ ...message, db: connection.name, origin: connection.origin } satisfies ChangeMessage);
     channel.close();
     return;
