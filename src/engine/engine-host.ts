@@ -88,6 +88,8 @@ export class EngineHost {
   #closedBy: HostStatus['closedBy'];
   /** Set when the database was locked at open: the engine starts at the first unlock (it needs the history). */
   #startWhenUnlocked: (() => Promise<void>) | undefined;
+  /** The held-back start while it runs (see #startHeldBack). */
+  #starting: Promise<void> | undefined;
   /** Seals the data after the user's auto-lock time without use (see idle-lock.ts). */
   #idleLock: IdleLock | undefined;
 
@@ -123,6 +125,12 @@ export class EngineHost {
     store.subscribe((message) => {
       const lockRecord = message.changes.some((change) => change.store === 'meta' && change.ids?.includes('lock') !== false);
       if (lockRecord || message.lifecycle === 'unlocked') void idleLock.refresh();
+      // Handed the key by a tab that has unlocked (key-share.ts): the engine held back at open starts now.
+      if (message.lifecycle === 'unlocked' && this.#startWhenUnlocked && !store.connection.locked) {
+        this.#startHeldBack().catch((error: unknown) => {
+          console.error('Persona could not start after the data was unlocked', error);
+        });
+      }
     });
     const start = () => this.#start(store, bundled, createLocal, modelChannel, priors);
     if (store.connection.locked) this.#startWhenUnlocked = start;
@@ -136,7 +144,8 @@ export class EngineHost {
       ...(engine ? engine.status() : { paused: false, model: undefined, backend: undefined }),
       intelligence: this.#intelligenceStatus,
       ...(this.#closedBy ? { closedBy: this.#closedBy } : {}),
-      locked: this.#store?.connection.locked ?? false,
+      // Also while the engine the lock held back is still starting: content calls would fail until it has.
+      locked: (this.#store?.connection.locked ?? false) || this.#startWhenUnlocked !== undefined || this.#starting !== undefined,
     };
   }
 
@@ -212,11 +221,30 @@ export class EngineHost {
 
   /** After the data was opened (unlocked or the lock turned off): the engine starts if the lock had held it back. */
   async #opened(status: LockStatus): Promise<LockStatus> {
-    const start = this.#startWhenUnlocked;
-    this.#startWhenUnlocked = undefined;
-    if (start) await start();
+    await this.#startHeldBack();
     this.#emit();
     return status;
+  }
+
+  /**
+   * Starts the engine the lock held back at open, once: an unlock's own call and the unlock announcement share one
+   * start. A start that fails may be tried again at the next unlock.
+   */
+  #startHeldBack(): Promise<void> {
+    const start = this.#startWhenUnlocked;
+    if (!start) return this.#starting ?? Promise.resolve();
+    this.#startWhenUnlocked = undefined;
+    const starting = start()
+      .catch((error: unknown) => {
+        this.#startWhenUnlocked ??= start;
+        throw error;
+      })
+      .finally(() => {
+        if (this.#starting === starting) this.#starting = undefined;
+        this.#emit();
+      });
+    this.#starting = starting;
+    return starting;
   }
 
   async loadModel(jobId: string, spec: ModelSpec, contextTokens: number | undefined, onProgress?: (progress: ModelLoadProgress) => void): Promise<HostStatus> {
@@ -458,6 +486,7 @@ export class EngineHost {
 
   #require(): PersonaEngine {
     if (!this.#engine && this.#startWhenUnlocked) throw new LockedError('the engine starts when the data is unlocked');
+    if (!this.#engine && this.#starting) throw new LockedError('the engine is starting: the data was just unlocked');
     if (!this.#engine) throw new Error('The engine is not open: call open() first');
     return this.#engine;
   }

@@ -57,6 +57,11 @@ export class ChangeFeed {
     this.#deliver(message);
   }
 
+  /** Delivers to this context's listeners only: news about this tab alone (it was handed the lock's key). */
+  deliverHere(message: ChangeMessage): void {
+    this.#deliver(message);
+  }
+
   subscribe(listener: ChangeListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

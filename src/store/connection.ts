@@ -7,6 +7,8 @@ import { wordsTokenizer, type Tokenizer } from '../core/tokenizer';
 import { ChangeFeed, type ChangeMessage, type StoreChange } from './change-feed';
 import { LATEST_VERSION, migrate } from './migrations';
 import { openDatabase } from './open-database';
+import type { FieldSeal } from './lock/field-seal';
+import { sealingView, type SealingMode } from './lock/sealing-view';
 import { LOCKED_STORES, type PersonaDB, type PersonaStoreName } from './schema';
 import { StorageBudget } from './storage-budget';
 import { openStoragePlace, type StorageBucketOptions, type StoragePlace } from './storage-place';
@@ -51,11 +53,16 @@ export class StoreConnection {
   readonly newId: () => string;
   readonly tokenizer: Tokenizer | null;
   #closed: CloseReason | undefined;
+  readonly #releases: (() => void)[] = [];
   /**
    * Whether the content is sealed, as last seen: reads check it (they cannot wait for IndexedDB before returning a
    * transaction); every write re-reads the lock record inside its own transaction, so no write can race a lock.
    */
   #locked = false;
+  /** A lock is set up (its record exists), as last seen: its content is then sealed at rest, field by field. */
+  #lockEnabled = false;
+  /** The lock's field key, held while this tab has unlocked (lock-store.ts): what opens and seals content. */
+  #fieldSeal: FieldSeal | undefined;
 
   /** Names this database in cross-tab channels and locks (see StoragePlace.channelKey). */
   readonly channelKey: string;
@@ -82,6 +89,17 @@ export class StoreConnection {
     // Another tab or worker that locks or unlocks announces it; this connection's own announcements arrive too.
     this.feed.subscribe((message) => {
       if (message.lifecycle === 'locked' || message.lifecycle === 'unlocked') this.#locked = message.lifecycle === 'locked';
+      if (message.lifecycle === 'locked' || message.lifecycle === 'wiped') this.holdKey(undefined);
+      if (message.lifecycle === 'wiped') this.#lockEnabled = false;
+      for (const change of message.changes) {
+        if (change.store !== 'meta' || change.ids?.includes('lock') !== true) continue;
+        // A put of the lock record comes only from enabling or changing it; a delete turns it off.
+        if (change.op === 'put') this.#lockEnabled = true;
+        else {
+          this.#lockEnabled = false;
+          this.holdKey(undefined);
+        }
+      }
     });
   }
 
@@ -123,6 +141,7 @@ export class StoreConnection {
     const connection = new StoreConnection(db, name, place, options, options.onClose);
     opened.connection = connection;
     const lock = await db.get('meta', 'lock');
+    connection.#lockEnabled = lock?.key === 'lock';
     connection.#locked = lock?.key === 'lock' && lock.locked;
     return connection;
   }
@@ -157,20 +176,25 @@ export class StoreConnection {
   ): Promise<T> {
     const names = [...new Set<S | 'meta'>([...stores, 'meta'])];
     const gated = options.whileLocked !== true && touchesLocked(stores);
-    if (gated && this.#locked) throw new LockedError();
+    if (gated && this.locked) throw new LockedError();
     const admitted = this.#admitted.then(() => (options.usesReserve === true ? undefined : this.#budget.check(options.adds, options.background)));
     this.#admitted = admitted.catch(() => undefined);
     await admitted;
-    const tx = this.#transaction(names, 'readwrite');
+    const mode: SealingMode = { seal: this.#fieldSeal, sealWrites: false };
+    const raw = this.#transaction(names, 'readwrite');
+    const tx = gated ? sealingView(raw, mode) : raw;
     const changes: StoreChange[] = [];
     let result: T;
     let seq: number;
     try {
       if (gated) {
         const lock = await tx.objectStore('meta').get('lock');
-        if (lock?.key === 'lock' && lock.locked) {
-          this.#locked = true;
-          throw new LockedError();
+        this.#lockEnabled = lock?.key === 'lock';
+        if (lock?.key === 'lock') {
+          this.#locked = lock.locked;
+          // Sealed, or this tab has no key to seal with: nothing may be written in plain form.
+          if (lock.locked || !this.#fieldSeal) throw new LockedError(lock.locked ? undefined : 'this tab has not unlocked the data');
+          mode.sealWrites = true;
         }
       }
       result = await work(tx, changes);
@@ -178,14 +202,14 @@ export class StoreConnection {
       const previous = await meta.get('changes');
       seq = (previous?.key === 'changes' ? previous.seq : 0) + 1;
       await meta.put({ key: 'changes', seq });
-      await tx.done;
+      await raw.done;
     } catch (error) {
       try {
-        tx.abort();
+        raw.abort();
       } catch {
         // Already finished or aborted by the browser (quota): nothing more to undo.
       }
-      await tx.done.catch(() => undefined);
+      await raw.done.catch(() => undefined);
       throw storageError(error, this.#closed);
     }
     if (changes.length > 0 || lifecycle) this.announce({ seq, changes, ...(lifecycle ? { lifecycle } : {}) });
@@ -194,17 +218,36 @@ export class StoreConnection {
 
   /** A readonly transaction; reads never need the write path's bookkeeping. */
   read<S extends PersonaStoreName>(stores: readonly S[]): TxWith<S, 'readonly'> & { done: Promise<void> } {
-    if (this.#locked && touchesLocked(stores)) throw new LockedError();
-    return this.#transaction([...stores], 'readonly');
+    if (!touchesLocked(stores)) return this.#transaction([...stores], 'readonly');
+    if (this.locked) throw new LockedError();
+    // Sealed records are opened with the key; one met without it (a lock this tab has not heard of yet) is LockedError.
+    return sealingView(this.#transaction([...stores], 'readonly'), { seal: this.#fieldSeal, sealWrites: false });
   }
 
+  /**
+   * The content is unreadable here: sealed whole (locked), or sealed field by field while this tab holds no key (it
+   * opened after the unlock and no other tab handed it the key; see lock-store.ts).
+   */
   get locked(): boolean {
-    return this.#locked;
+    return this.#locked || (this.#lockEnabled && !this.#fieldSeal);
+  }
+
+  /** A lock is set up and not locked, but this tab holds no key: another tab that has unlocked can hand it over. */
+  get needsKey(): boolean {
+    return this.#lockEnabled && !this.#locked && !this.#fieldSeal;
   }
 
   /** Set by the lock in the same turn as its transaction commits, before its announcement reaches anyone. */
-  markLocked(locked: boolean): void {
+  markLocked(locked: boolean, enabled = true): void {
     this.#locked = locked;
+    this.#lockEnabled = enabled;
+    if (locked) this.holdKey(undefined);
+  }
+
+  /** The lock's field key while this tab has unlocked; undefined forgets it. */
+  holdKey(seal: FieldSeal | undefined): void {
+    if (this.#fieldSeal && this.#fieldSeal !== seal) this.#fieldSeal.wipe();
+    this.#fieldSeal = seal;
   }
 
   announce(message: Omit<ChangeMessage, 'db' | 'origin'>): void {
@@ -217,10 +260,17 @@ export class StoreConnection {
     this.markClosed(reason);
   }
 
+  /** Runs `release` once when this connection closes (channels that live as long as it does). */
+  whenClosed(release: () => void): void {
+    if (this.#closed) release();
+    else this.#releases.push(release);
+  }
+
   private markClosed(reason: CloseReason): void {
     if (this.#closed) return;
     this.#closed = reason;
     this.feed.close();
+    for (const release of this.#releases.splice(0)) release();
     this.onClose?.(reason);
   }
 

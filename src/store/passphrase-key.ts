@@ -2,7 +2,8 @@
 // one KDF, one parameter range and one verifier construction, reviewed once. WebCrypto only (browsers and Node 20).
 //
 // PBKDF2-SHA-256 yields 512 bits: the first 256 are a non-extractable AES-256-GCM key, SHA-256 of the rest is a
-// verifier that tells a wrong passphrase apart from damaged data without revealing anything about the key.
+// verifier that tells a wrong passphrase apart from damaged data without revealing anything about the key. The lock
+// also derives its field key from the first 256 (HKDF, subkeyFromSecret).
 import { InvalidInputError } from '../core/errors';
 
 export const KDF_NAME = 'PBKDF2-SHA-256';
@@ -19,13 +20,38 @@ export interface PassphraseKeys {
 }
 
 export async function deriveKeys(passphrase: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<PassphraseKeys> {
+  const secret = await deriveSecret(passphrase, salt, iterations);
+  try {
+    return await keysFromSecret(secret);
+  } finally {
+    secret.fill(0);
+  }
+}
+
+/** The KDF's whole 512-bit output: what keysFromSecret splits. The lock keeps it in memory to hand to its other tabs. */
+export async function deriveSecret(passphrase: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<Uint8Array<ArrayBuffer>> {
   // NFC: the same passphrase typed on another system (composed vs decomposed accents) must give the same key.
   const secret = await crypto.subtle.importKey('raw', new TextEncoder().encode(passphrase.normalize('NFC')), 'PBKDF2', false, ['deriveBits']);
-  const bits = new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, secret, 512));
-  const key = await crypto.subtle.importKey('raw', bits.slice(0, 32), 'AES-GCM', false, ['encrypt', 'decrypt']);
-  const verifier = new Uint8Array(await crypto.subtle.digest('SHA-256', bits.slice(32)));
-  bits.fill(0);
+  return new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, secret, 512));
+}
+
+export const SECRET_BYTES = 64;
+
+/** The AES-256-GCM key (first half) and the verifier (SHA-256 of the second half) of a derived secret. */
+export async function keysFromSecret(secret: Uint8Array<ArrayBuffer>): Promise<PassphraseKeys> {
+  if (secret.length !== SECRET_BYTES) throw new RangeError(`a passphrase secret has ${SECRET_BYTES} bytes`);
+  const key = await crypto.subtle.importKey('raw', secret.slice(0, 32), 'AES-GCM', false, ['encrypt', 'decrypt']);
+  const verifier = new Uint8Array(await crypto.subtle.digest('SHA-256', secret.slice(32)));
   return { key, verifier };
+}
+
+/**
+ * A second 256-bit key from the same secret for another cipher (HKDF-SHA-256 over the AES key's bits, named by
+ * `info`): one key is never used by two algorithms.
+ */
+export async function subkeyFromSecret(secret: Uint8Array<ArrayBuffer>, info: string): Promise<Uint8Array<ArrayBuffer>> {
+  const base = await crypto.subtle.importKey('raw', secret.slice(0, 32), 'HKDF', false, ['deriveBits']);
+  return new Uint8Array(await crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(info) }, base, 256));
 }
 
 export function checkPassphrase(passphrase: string): void {

@@ -16,19 +16,4 @@ export function personaOpener(defaultName: string, options: PersonaOptions = {})
   };
 }
 
-/**
- * The full export (events, memories, profile, feedback, settings and the vector and keyword segments) without the
- * times the export itself stamps: the header's and each segment's createdAt are the moment of exporting.
- */
-export async function fullExport(persona: Persona): Promise<unknown[]> {
-  const text = await new Response(await persona.export({ includeVectors: true })).text();
-  return text
-    .split('\n')
-    .slice(1)
-    .filter((line) => line !== '')
-    .map((line) => {
-      const record = JSON.parse(line) as { type?: string; data?: { createdAt?: number } };
-      if (record.type === 'segment') delete record.data?.createdAt;
-      return record;
-    });
-}
+export { fullExport } from './full-export';

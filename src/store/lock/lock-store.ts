@@ -1,23 +1,33 @@
-// The opt-in lock: every value of the content stores sealed with AES-256-GCM under a key derived from the user's
-// passphrase (passphrase-key.ts, the export's KDF). The database keeps only what re-derives and checks the key
-// (salt, iterations, verifier); the key lives in this object's memory from enable/unlock until lock.
+// The opt-in lock, in two forms at rest, both under keys derived from the user's passphrase (passphrase-key.ts, the
+// export's KDF). The database keeps only what re-derives and checks the key (salt, iterations, verifier); the
+// secret lives in this object's memory from enable/unlock until lock, and in other tabs it handed it to.
+//  - Unlocked: each content record keeps only its key and indexed fields in the clear; the rest (text, metadata,
+//    postings, vectors) is sealed field by field (field-seal.ts), on every write, through the connection. So a
+//    browser closed while unlocked leaves no text at rest, and a tab that opens later reads nothing until it is
+//    handed the key (key-share.ts) or unlocks.
+//  - Locked: every value of the content stores sealed whole with AES-256-GCM, indexed fields too, and the key forgotten.
 //
-// Sealing cannot run inside an IndexedDB transaction (WebCrypto's promises would let it commit early), so lock and
-// unlock read a snapshot, seal or open it in memory, then write it back in ONE readwrite transaction that first
-// checks no write came in between (the change counter); if one did, they start over. Either every record is sealed
-// and the lock record says so, or nothing changed.
+// Moving between forms cannot run inside an IndexedDB transaction (WebCrypto's promises would let it commit early),
+// so enable, lock, unlock and disable read a snapshot, transform it in memory, then write it back in ONE readwrite
+// transaction that first checks no write came in between (the change counter); if one did, they start over. Either
+// every record is in the new form and the lock record says so, or nothing changed.
 import { InvalidInputError, TamperedExportError, WrongPassphraseError } from '../../core/errors';
 import { describeChange } from '../change-feed';
 import type { StoreConnection, WriteTx } from '../connection';
-import { DEFAULT_ITERATIONS, KDF_NAME, SALT_BYTES, checkIterations, checkPassphrase, deriveKeys, sameBytes } from '../passphrase-key';
+import { DEFAULT_ITERATIONS, KDF_NAME, SALT_BYTES, checkIterations, checkPassphrase, deriveSecret, keysFromSecret, sameBytes, SECRET_BYTES, subkeyFromSecret } from '../passphrase-key';
 import { LOCKED_STORES, type LockRecord, type LockedStoreName } from '../schema';
 import { fromBase64, toBase64 } from '../transfer/bytes';
+import { FIELD_KEY_INFO, FieldSeal, isFieldSealed } from './field-seal';
+import { KeyShare } from './key-share';
 import { decodeValue, encodeValue } from './sealed-value';
 
 export interface LockStatus {
   /** A passphrase is set: lock() can seal the data. */
   enabled: boolean;
-  /** The content is sealed at rest and unreadable until unlock(passphrase). */
+  /**
+   * The content is unreadable here until unlock(passphrase): sealed whole, or sealed field by field while this tab
+   * holds no key (no tab that has unlocked is open to hand it over).
+   */
   locked: boolean;
   /** This connection holds the key (after enable or unlock), so lock() needs no passphrase. */
   keyHeld: boolean;
@@ -44,22 +54,33 @@ const ATTEMPTS = 5;
 class SnapshotStale extends Error {}
 
 export class LockStore {
-  #key: CryptoKey | undefined;
+  /** The passphrase's derived secret while unlocked here, and the two keys made from it. */
+  #held: { secret: Uint8Array<ArrayBuffer>; key: CryptoKey; seal: FieldSeal } | undefined;
+  readonly #share: KeyShare;
 
   constructor(private readonly connection: StoreConnection) {
+    this.#share = new KeyShare(connection.channelKey, () => this.#held?.secret, (secret) => {
+      void this.#adopt(secret);
+    });
     // Locked or turned off from another tab: the key must not outlive the unlocked state here either.
     connection.feed.subscribe((message) => {
       const lockRemoved = message.changes.some((change) => change.store === 'meta' && change.op === 'delete' && change.ids?.includes('lock') !== false);
-      if (message.lifecycle === 'locked' || message.lifecycle === 'wiped' || lockRemoved) this.#key = undefined;
+      if (message.lifecycle === 'locked' || message.lifecycle === 'wiped' || lockRemoved) this.#forget();
+      // Unlocked (or set up) elsewhere: the tab that did it holds the key.
+      else if (message.lifecycle === 'unlocked' && message.origin !== connection.origin && connection.needsKey) this.#share.ask();
     });
+    connection.whenClosed(() => {
+      this.#share.close();
+    });
+    if (connection.needsKey) this.#share.ask();
   }
 
   async status(): Promise<LockStatus> {
     const record = await this.#record();
     return {
       enabled: record !== undefined,
-      locked: record?.locked === true,
-      keyHeld: record !== undefined && this.#key !== undefined,
+      locked: record !== undefined && (record.locked || this.#held === undefined),
+      keyHeld: record !== undefined && this.#held !== undefined,
       autoLockMs: record?.autoLockMs ?? null,
     };
   }
@@ -82,75 +103,105 @@ export class LockStore {
     return this.status();
   }
 
-  /** Sets the passphrase (the data stays unlocked; this connection keeps the key so lock() needs nothing more). */
+  /**
+   * Sets the passphrase and seals the content field by field (it stays unlocked: this tab keeps the key, so lock()
+   * needs nothing more).
+   */
   async enable(passphrase: string, options: { iterations?: number } = {}): Promise<LockStatus> {
     checkPassphrase(passphrase);
     const iterations = options.iterations ?? DEFAULT_ITERATIONS;
     checkIterations(iterations);
     if (await this.#record()) throw new InvalidInputError('lock', 'is already enabled: disable it first to change the passphrase');
     const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
-    const { key, verifier } = await deriveKeys(passphrase, salt, iterations);
+    const secret = await deriveSecret(passphrase, salt, iterations);
+    const { verifier } = await keysFromSecret(secret);
     const now = this.connection.clock();
     const record: LockRecord = { key: 'lock', kdf: KDF_NAME, iterations, salt: toBase64(salt), verifier: toBase64(verifier), locked: false, enabledAt: now, changedAt: now };
-    await this.connection.write(['meta'], async (tx, changes) => {
-      if (await tx.objectStore('meta').get('lock')) throw new InvalidInputError('lock', 'is already enabled: disable it first to change the passphrase');
-      await tx.objectStore('meta').put(record);
-      changes.push(describeChange('meta', 'put', ['lock']));
-    }, undefined, { usesReserve: true });
-    this.#key = key;
+    // Held before the data changes form: this tab's own listeners reload as soon as the transaction commits.
+    const { seal } = await this.#hold(secret);
+    try {
+      await this.#replace(
+        (current) => {
+          if (current) throw new InvalidInputError('lock', 'is already enabled: disable it first to change the passphrase');
+        },
+        (store, _keyPath, value) => seal.seal(store, value),
+        () => record,
+        'unlocked',
+      );
+    } catch (error) {
+      this.#forget();
+      throw error;
+    }
     return this.status();
   }
 
   /**
-   * Seals every content value and forgets the key. The passphrase is needed only when this connection does not
-   * hold the key (it opened after the last unlock). Locking locked data changes nothing.
+   * Seals every content value whole and forgets the key. The passphrase is needed only when this tab holds no key.
+   * Locking locked data changes nothing.
    */
   async lock(passphrase?: string): Promise<LockStatus> {
     const record = await this.#requireRecord();
     if (record.locked) {
-      this.#key = undefined;
+      this.#forget();
       this.connection.markLocked(true);
       return this.status();
     }
-    const key = this.#key ?? (passphrase === undefined ? undefined : await this.#check(record, passphrase));
-    if (!key) throw new InvalidInputError('passphrase', 'is needed: this tab has not unlocked since it opened');
-    await this.#replace(false, async (snapshot) => {
-      const sealed: Snapshot = [];
-      for (const { store, keyPath, values } of snapshot) {
-        const boxes = await Promise.all(values.map((value) => seal(key, store, keyPath, value)));
-        sealed.push({ store, keyPath, values: boxes });
-      }
-      return sealed;
-    });
-    this.#key = undefined;
+    const secret = this.#held?.secret ?? (passphrase === undefined ? undefined : await this.#check(record, passphrase));
+    if (!secret) throw new InvalidInputError('passphrase', 'is needed: this tab has not unlocked since it opened');
+    const { key, seal } = this.#held ?? (await keysOf(secret));
+    await this.#replace(
+      (current) => {
+        if (!current || current.locked) throw new SnapshotStale();
+      },
+      (store, keyPath, value) => sealWhole(key, store, keyPath, isFieldSealed(value) ? seal.open(store, value) : value),
+      (current) => ({ ...(current as LockRecord), locked: true, changedAt: this.connection.clock() }),
+      'locked',
+    );
+    this.#forget();
     return this.status();
   }
 
   /** Checks the passphrase (WrongPassphraseError changes nothing), restores every value and keeps the key. */
   async unlock(passphrase: string): Promise<LockStatus> {
     const record = await this.#requireRecord();
-    const key = await this.#check(record, passphrase);
+    const secret = await this.#check(record, passphrase);
+    const wasLockedHere = this.connection.locked;
+    const { key, seal } = await this.#hold(secret);
     if (record.locked) {
-      await this.#replace(true, async (snapshot) => {
-        const opened: Snapshot = [];
-        for (const { store, keyPath, values } of snapshot) {
-          opened.push({ store, keyPath, values: await Promise.all(values.map((value) => open(key, store, keyPath, value))) });
-        }
-        return opened;
-      });
+      try {
+        await this.#replace(
+          (current) => {
+            if (!current?.locked) throw new SnapshotStale();
+          },
+          async (store, keyPath, value) => seal.seal(store, await openWhole(key, store, keyPath, value)),
+          (current) => ({ ...(current as LockRecord), locked: false, changedAt: this.connection.clock() }),
+          'unlocked',
+        );
+      } catch (error) {
+        this.#forget();
+        throw error;
+      }
+    } else if (wasLockedHere) {
+      this.#unlockedHere();
     }
-    this.#key = key;
     return this.status();
   }
 
-  /** Unlocks if needed, then removes the passphrase: the data stays as it is, in plain form. */
+  /** Unlocks if needed, then removes the passphrase: every value goes back to plain form. */
   async disable(passphrase: string): Promise<LockStatus> {
     await this.unlock(passphrase);
-    await this.connection.write(['meta'], async (tx, changes) => {
-      await tx.objectStore('meta').delete('lock');
-      changes.push(describeChange('meta', 'delete', ['lock']));
-    }, undefined, { usesReserve: true });
-    this.#key = undefined;
+    const held = this.#held;
+    if (!held) throw new InvalidInputError('lock', 'was locked again from another tab: unlock it first');
+    const { seal } = held;
+    await this.#replace(
+      (current) => {
+        if (!current || current.locked) throw new SnapshotStale();
+      },
+      (store, _keyPath, value) => (isFieldSealed(value) ? seal.open(store, value) : value),
+      () => undefined,
+      'unlocked',
+    );
+    this.#forget();
     return this.status();
   }
 
@@ -165,39 +216,77 @@ export class LockStore {
     return record;
   }
 
-  async #check(record: LockRecord, passphrase: string): Promise<CryptoKey> {
+  /** The passphrase's secret, once checked against the record's verifier (WrongPassphraseError otherwise). */
+  async #check(record: LockRecord, passphrase: string): Promise<Uint8Array<ArrayBuffer>> {
     checkPassphrase(passphrase);
     const salt = fromBase64(record.salt);
-    const stored = fromBase64(record.verifier);
-    if (!salt || !stored) throw new TamperedExportError('its lock record is damaged', 'The locked data');
-    const { key, verifier } = await deriveKeys(passphrase, salt, record.iterations);
-    if (!sameBytes(verifier, stored)) throw new WrongPassphraseError('this is not the passphrase the data was locked with');
-    return key;
+    if (!salt || !fromBase64(record.verifier)) throw new TamperedExportError('its lock record is damaged', 'The locked data');
+    const secret = await deriveSecret(passphrase, salt, record.iterations);
+    if (!(await matchesRecord(record, secret))) throw new WrongPassphraseError('this is not the passphrase the data was locked with');
+    return secret;
+  }
+
+  async #hold(secret: Uint8Array<ArrayBuffer>): Promise<{ key: CryptoKey; seal: FieldSeal }> {
+    const keys = await keysOf(secret);
+    if (this.#held?.secret !== secret) this.#held?.secret.fill(0);
+    this.#held = { secret, ...keys };
+    this.connection.holdKey(keys.seal);
+    return keys;
+  }
+
+  #forget(): void {
+    this.#held?.secret.fill(0);
+    this.#held = undefined;
+    this.connection.holdKey(undefined);
+  }
+
+  /** A secret another tab handed over: used only if this tab still needs it and it is this lock's. */
+  async #adopt(secret: Uint8Array<ArrayBuffer>): Promise<void> {
+    const needed = () => this.connection.needsKey;
+    if (!needed()) return;
+    const record = await this.#record().catch(() => undefined);
+    // Still needed: another answer may have come first.
+    if (!record || record.locked || !(await matchesRecord(record, secret)) || !needed()) return;
+    await this.#hold(secret);
+    this.#unlockedHere();
+  }
+
+  /** This tab can read again without any data changing: its own listeners hear 'unlocked' (no other tab needs to). */
+  #unlockedHere(): void {
+    this.connection.feed.deliverHere({ db: this.connection.name, origin: this.connection.origin, seq: 0, changes: [], lifecycle: 'unlocked' });
   }
 
   /** Snapshot → transform (outside any transaction) → one transaction that swaps it in, unless a write came between. */
-  async #replace(locked: boolean, transform: (snapshot: Snapshot) => Promise<Snapshot>): Promise<void> {
+  async #replace(
+    /** Throws when the lock record read inside the transaction does not allow the change (SnapshotStale: try again). */
+    check: (current: LockRecord | undefined) => void,
+    transform: (store: LockedStoreName, keyPath: string, value: unknown) => unknown,
+    next: (current: LockRecord | undefined) => LockRecord | undefined,
+    lifecycle: 'locked' | 'unlocked',
+  ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const { snapshot, seq } = await this.#snapshot();
-      const replaced = await transform(snapshot);
+      const replaced: Snapshot = [];
+      for (const { store, keyPath, values } of snapshot) replaced.push({ store, keyPath, values: await Promise.all(values.map((value) => transform(store, keyPath, value))) });
       try {
         await this.connection.write(
           LOCKED_STORES,
-          async (tx) => {
-            await assertUnchanged(tx, seq, locked);
+          async (tx, changes) => {
+            const current = await unchangedRecord(tx, seq);
+            check(current);
             for (const { store, values } of replaced) {
               const objects = tx.objectStore(store);
               await objects.clear();
               await Promise.all(values.map((value) => objects.put(value as never)));
             }
-            const record = await tx.objectStore('meta').get('lock');
-            if (record?.key !== 'lock') throw new SnapshotStale();
-            await tx.objectStore('meta').put({ ...record, locked: !locked, changedAt: this.connection.clock() });
+            const following = next(current);
+            if (following) await tx.objectStore('meta').put(following);
+            else await tx.objectStore('meta').delete('lock');
+            changes.push(describeChange('meta', following ? 'put' : 'delete', ['lock']));
           },
-          locked ? 'unlocked' : 'locked',
+          lifecycle,
           { whileLocked: true, usesReserve: true },
         );
-        this.connection.markLocked(!locked);
         return;
       } catch (error) {
         if (!(error instanceof SnapshotStale) || attempt >= ATTEMPTS) throw error;
@@ -206,7 +295,7 @@ export class LockStore {
   }
 
   async #snapshot(): Promise<{ snapshot: Snapshot; seq: number }> {
-    // Bypasses the connection's lock gate on purpose: the lock reads sealed records to open them.
+    // Bypasses the connection's lock gate and seal on purpose: the lock reads sealed records to open them.
     const tx = this.connection.db.transaction([...LOCKED_STORES, 'meta'], 'readonly');
     const snapshot = await Promise.all(
       LOCKED_STORES.map(async (store) => {
@@ -219,11 +308,28 @@ export class LockStore {
   }
 }
 
-async function assertUnchanged(tx: WriteTx<LockedStoreName>, seq: number, locked: boolean): Promise<void> {
+async function keysOf(secret: Uint8Array<ArrayBuffer>): Promise<{ key: CryptoKey; seal: FieldSeal }> {
+  const { key } = await keysFromSecret(secret);
+  const fieldKey = await subkeyFromSecret(secret, FIELD_KEY_INFO);
+  const seal = new FieldSeal(fieldKey);
+  fieldKey.fill(0);
+  return { key, seal };
+}
+
+async function matchesRecord(record: LockRecord, secret: Uint8Array<ArrayBuffer>): Promise<boolean> {
+  const stored = fromBase64(record.verifier);
+  if (!stored || secret.length !== SECRET_BYTES) return false;
+  const { verifier } = await keysFromSecret(secret);
+  return sameBytes(verifier, stored);
+}
+
+/** The lock record inside the swapping transaction, provided no write came since the snapshot (SnapshotStale). */
+async function unchangedRecord(tx: WriteTx<LockedStoreName>, seq: number): Promise<LockRecord | undefined> {
   const meta = tx.objectStore('meta');
   const [changes, record] = await Promise.all([meta.get('changes'), meta.get('lock')]);
   const now = changes?.key === 'changes' ? changes.seq : 0;
-  if (now !== seq || record?.key !== 'lock' || record.locked !== locked) throw new SnapshotStale();
+  if (now !== seq) throw new SnapshotStale();
+  return record?.key === 'lock' ? record : undefined;
 }
 
 /** The store and key are sealed with each value, so a box moved to another record or store fails to open. */
@@ -231,7 +337,7 @@ function additionalData(store: string, key: unknown): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(`persona-lock/1\n${store}\n${JSON.stringify(key)}`);
 }
 
-async function seal(key: CryptoKey, store: string, keyPath: string, value: unknown): Promise<SealedRecord> {
+async function sealWhole(key: CryptoKey, store: string, keyPath: string, value: unknown): Promise<SealedRecord> {
   const id = (value as Record<string, IDBValidKey>)[keyPath] as IDBValidKey;
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const cipher = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additionalData(store, id) }, key, encodeValue(value)));
@@ -241,7 +347,7 @@ async function seal(key: CryptoKey, store: string, keyPath: string, value: unkno
   return { [keyPath]: id, sealed };
 }
 
-async function open(key: CryptoKey, store: string, keyPath: string, value: unknown): Promise<unknown> {
+async function openWhole(key: CryptoKey, store: string, keyPath: string, value: unknown): Promise<unknown> {
   const record = value as Partial<SealedRecord>;
   const id = record[keyPath] as IDBValidKey;
   const sealed = record.sealed;

@@ -61,6 +61,7 @@ export class PersonaLockPanel extends PersonaView {
     }
     const needsPassphrase = lock.locked || !lock.keyHeld;
     return html`<p>${lock.locked ? 'Your data is locked.' : 'Your data is unlocked.'}</p>
+      ${lock.locked ? nothing : html`<p>Its text stays encrypted on this device even now: only open tabs hold the key, and a browser closed while unlocked leaves nothing readable.</p>`}
       <form @submit=${(event: SubmitEvent) => this.#submit(event, event.submitter?.getAttribute('value') === 'disable' ? 'disable' : lock.locked ? 'unlock' : 'lock')} aria-labelledby="lock-heading">
         ${needsPassphrase
           ? html`<div>

@@ -1,8 +1,9 @@
-// The lock in real Chromium, through createPersona() (the engine in its worker): after lock(), the raw IndexedDB
-// database — every object store, every key and value, strings and bytes — holds none of the user's distinctive
-// words; a wrong passphrase is WrongPassphraseError and leaves the raw data as it was; record() while locked is
-// LockedError and writes nothing; a Persona opened on locked data starts, and unlock restores a full export equal
-// to the one taken before locking.
+// The lock in real Chromium, through createPersona() (the engine in its worker): once it is enabled, and whether
+// locked or not, the raw IndexedDB database — every object store, every key and value, strings and bytes — holds
+// none of the user's distinctive words; a wrong passphrase is WrongPassphraseError and leaves the raw data as it
+// was; record() while locked is LockedError and writes nothing; a Persona opened on locked data starts, and unlock
+// restores a full export equal to the one taken before locking. Closed while unlocked, the text stays sealed; a
+// tab opened meanwhile is handed the key.
 import { expect, test } from 'vitest';
 import { LockedError, WrongPassphraseError } from '../../../src/core/errors';
 import type { Persona } from '../../../src/persona';
@@ -38,6 +39,9 @@ test('locked data is unreadable in IndexedDB; a wrong passphrase changes nothing
   expect(plain.records['segments']?.values.length).toBeGreaterThanOrEqual(2);
 
   expect(await persona.lock.enable(PASSPHRASE)).toEqual({ enabled: true, locked: false, keyHeld: true, autoLockMs: null });
+  // Unlocked, the text is already sealed at rest (field by field), and everything reads as before.
+  expect(foundIn(await dumpDatabase(NAME), [...SECRETS, PASSPHRASE])).toEqual([]);
+  expect(await fullExport(persona)).toEqual(before);
   expect(await persona.lock.lock()).toEqual({ enabled: true, locked: true, keyHeld: false, autoLockMs: null });
   expect((await persona.status()).locked).toBe(true);
 
@@ -60,9 +64,11 @@ test('locked data is unreadable in IndexedDB; a wrong passphrase changes nothing
   const restored = await fullExport(persona);
   expect(new Set(restored.map((record) => (record as { type: string }).type))).toEqual(new Set(['event', 'memory', 'profile', 'feedback', 'segment', 'end']));
   expect(restored).toEqual(before);
-  // Stricter than the export: every raw record of the content stores is back exactly as it was.
+  // Back in its unlocked form: the text still sealed at rest, the same records under the same keys.
   const after = await dumpDatabase(NAME);
-  for (const store of ['events', 'segments', 'tombstones', 'memories', 'profile', 'feedback', 'settings']) expect(after.records[store], store).toEqual(plain.records[store]);
+  expect(foundIn(after, [...SECRETS, PASSPHRASE])).toEqual([]);
+  for (const store of ['events', 'segments', 'memories', 'profile', 'feedback']) expect(after.records[store]?.keys, store).toEqual(plain.records[store]?.keys);
+  for (const store of ['tombstones', 'settings']) expect(after.records[store], store).toEqual(plain.records[store]);
   expect((await persona.retrieve(SECRETS[0])).hits.map((hit) => hit.id)).toContain(events[0]?.id);
 });
 
@@ -86,6 +92,40 @@ test('a Persona opened on locked data starts, refuses content, and unlocks into 
 
   expect(await persona.lock.disable(PASSPHRASE)).toEqual({ enabled: false, locked: false, keyHeld: false, autoLockMs: null });
   expect(foundIn(await dumpDatabase(NAME), SECRETS)).toEqual([...SECRETS]);
+});
+
+test('closed while unlocked, the text stays sealed at rest; a tab opened meanwhile is handed the key', async () => {
+  const name = `${NAME}-unlocked`;
+  const persona = await open(name);
+  await persona.record({ kind: 'note', text: `Bought a ${SECRETS[0]} today` });
+  await expect.poll(async () => (await persona.status()).intelligence, { timeout: 60_000 }).toMatchObject({ phase: 'ready', pending: 0 });
+  await persona.lock.enable(PASSPHRASE);
+
+  // Another tab (its own engine worker) opened while unlocked: no passphrase asked, its writes sealed too.
+  const second = await open(name);
+  await expect.poll(async () => (await second.status()).locked, { timeout: 30_000 }).toBe(false);
+  expect(await second.lock.status()).toEqual({ enabled: true, locked: false, keyHeld: true, autoLockMs: null });
+  await second.record({ kind: 'note', text: `The ${SECRETS[1]} arrived` });
+  await expect.poll(async () => (await persona.retrieve(SECRETS[1])).hits.length, { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect.poll(async () => (await second.status()).intelligence, { timeout: 60_000 }).toMatchObject({ phase: 'ready', pending: 0 });
+  expect(foundIn(await dumpDatabase(name), SECRETS)).toEqual([]);
+
+  // The browser closes while unlocked: nothing seals at unload, and nothing needs to.
+  await second.close();
+  await persona.close();
+  const closed = await dumpDatabase(name);
+  expect(foundIn(closed, [...SECRETS, PASSPHRASE])).toEqual([]);
+
+  const reopened = await open(name);
+  expect((await reopened.status()).locked).toBe(true);
+  expect(await reopened.lock.status()).toEqual({ enabled: true, locked: true, keyHeld: false, autoLockMs: null });
+  await expect(reopened.events.list()).rejects.toBeInstanceOf(LockedError);
+  await reopened.lock.unlock(PASSPHRASE);
+  expect((await reopened.status()).locked).toBe(false);
+  expect((await reopened.events.list()).events.map((event) => event.text).sort()).toEqual([`Bought a ${SECRETS[0]} today`, `The ${SECRETS[1]} arrived`]);
+  expect((await reopened.retrieve(SECRETS[0])).hits.length).toBeGreaterThan(0);
+  // Taking the key back rewrote nothing.
+  expect(foundIn(await dumpDatabase(name), SECRETS)).toEqual([]);
 });
 
 test('auto-lock: page calls count as use; after the idle time without use the worker seals the data by itself', async () => {

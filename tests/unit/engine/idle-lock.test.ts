@@ -123,7 +123,8 @@ describe('idle timer', () => {
     const name = uniqueName('idle');
     const store = await lockedStore(name);
     await store.lock.setAutoLock(5_000);
-    // A second connection opened after the unlock: it cannot seal without the passphrase.
+    // The tab holding the key closes; the next one opens with no tab to hand it the key, so it cannot seal.
+    store.close();
     const other = await openTestStore({ name });
     closers.push(() => {
       other.close();
@@ -132,13 +133,17 @@ describe('idle timer', () => {
     const keyless = idleLock(other, clock);
     await keyless.refresh();
     await clock.advance(60_000);
-    expect(await other.lock.status()).toMatchObject({ locked: false, keyHeld: false });
+    expect(await other.lock.status()).toMatchObject({ enabled: true, keyHeld: false });
+    expect(await other.connection.db.get('meta', 'lock')).toMatchObject({ locked: false });
+    // Still in its unlocked form: unlocking only takes the key back, and the data is there.
+    await other.lock.unlock(PASSPHRASE);
+    expect((await other.events.list()).events.map((event) => event.text)).toEqual(['something private']);
 
-    await store.lock.setAutoLock(null);
-    const idle = idleLock(store, clock);
+    await other.lock.setAutoLock(null);
+    const idle = idleLock(other, clock);
     await idle.refresh();
     await clock.advance(60_000);
-    expect((await store.lock.status()).locked).toBe(false);
+    expect(await other.lock.status()).toMatchObject({ locked: false, keyHeld: true });
   });
 });
 

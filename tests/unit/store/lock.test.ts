@@ -1,13 +1,15 @@
-// The opt-in lock at the store: sealing every content value at rest, refusing content reads and writes while
-// locked, a wrong passphrase changing nothing, and unlocking restoring every record exactly. Runs in Node
-// (fake-indexeddb) and in Chromium.
+// The opt-in lock at the store: content sealed field by field at rest while unlocked and sealed whole while locked,
+// refusing content reads and writes while locked (or in a tab without the key), a wrong passphrase changing
+// nothing, other tabs handed the key, and unlocking restoring every record exactly. Runs in Node (fake-indexeddb)
+// and in Chromium.
 import type { IDBPDatabase } from 'idb';
 import { afterEach, describe, expect, test } from 'vitest';
 import { InvalidInputError, LockedError, WrongPassphraseError } from '../../../src/core/errors';
 import { decodeValue, encodeValue } from '../../../src/store/lock/sealed-value';
 import { MIN_ITERATIONS } from '../../../src/store/passphrase-key';
 import type { PersonaStore } from '../../../src/store/persona-store';
-import { dumpDatabase, foundIn } from '../../support/raw-idb-scan';
+import { fullExport } from '../../support/full-export';
+import { dumpDatabase, foundIn, type RawDump } from '../../support/raw-idb-scan';
 import { openTestStore } from '../../support/store';
 
 // The cheapest work factor the KDF accepts keeps these tests quick; the default is 600,000.
@@ -51,14 +53,42 @@ describe('sealed values', () => {
   });
 });
 
+const CONTENT = ['events', 'segments', 'memories', 'profile', 'feedback'] as const;
+/** What each content store keeps in the clear while unlocked: its key and the fields its indexes read. */
+const CLEAR: Record<(typeof CONTENT)[number], string[]> = {
+  events: ['id', 'ts', 'kind', 'source', 'itemId', 'embedState', 'value', 'sessionId'],
+  segments: ['seq', 'space'],
+  memories: ['id', 'updatedAt', 'sourceEventIds'],
+  profile: ['id'],
+  feedback: ['id', 'answerId', 'ts'],
+};
+
+/** Every content record holds only its clear fields and the sealed box; keys are as they were. */
+function expectFieldSealed(dump: RawDump, before: RawDump): void {
+  for (const name of CONTENT) {
+    expect(dump.records[name]?.keys, name).toEqual(before.records[name]?.keys);
+    for (const value of dump.records[name]?.values ?? []) {
+      const fields = Object.keys(value as object);
+      expect(fields, name).toContain('sealedFields');
+      expect(fields.filter((field) => field !== 'sealedFields' && !CLEAR[name].includes(field)), name).toEqual([]);
+    }
+  }
+}
+
 describe('the lock', () => {
-  test('seals every content value so no distinctive string is left, and unlock restores every record', async () => {
+  test('seals text at rest while unlocked, seals everything while locked, and unlock restores every record', async () => {
     const store = await filledStore();
     const before = await dumpDatabase(store.name);
+    const exported = await fullExport(store);
     // The scan finds what is there: every secret is in the plain database (events, postings, memories, profile, feedback).
     expect(foundIn(before, SECRETS)).toEqual([...SECRETS]);
 
     expect(await store.lock.enable('correct horse', FAST)).toEqual({ enabled: true, locked: false, keyHeld: true, autoLockMs: null });
+    // Unlocked, the content is already sealed at rest, field by field; reads through the store open it.
+    const unlocked = await dumpDatabase(store.name);
+    expect(foundIn(unlocked, SECRETS)).toEqual([]);
+    expectFieldSealed(unlocked, before);
+    expect(await fullExport(store)).toEqual(exported);
     expect(await store.lock.lock()).toEqual({ enabled: true, locked: true, keyHeld: false, autoLockMs: null });
 
     const locked = await dumpDatabase(store.name);
@@ -71,9 +101,10 @@ describe('the lock', () => {
 
     expect(await store.lock.unlock('correct horse')).toEqual({ enabled: true, locked: false, keyHeld: true, autoLockMs: null });
     const after = await dumpDatabase(store.name);
-    for (const name of ['events', 'segments', 'tombstones', 'memories', 'profile', 'feedback', 'settings', 'staging']) {
-      expect(after.records[name], name).toEqual(before.records[name]);
-    }
+    expect(foundIn(after, SECRETS)).toEqual([]);
+    expectFieldSealed(after, before);
+    for (const name of ['tombstones', 'settings', 'staging']) expect(after.records[name], name).toEqual(before.records[name]);
+    expect(await fullExport(store)).toEqual(exported);
     // Indexes work again: they were rebuilt from the restored values.
     expect((await store.events.list({ kind: 'note' })).events.map((e) => e.text)).toEqual([`I grow ${SECRETS[0]} on my balcony`]);
     expect((await store.memories.history((await store.memories.list())[0]?.id ?? '')).length).toBe(2);
@@ -143,18 +174,88 @@ describe('the lock', () => {
     await expect(store.lock.lock()).rejects.toMatchObject({ name: 'InvalidInputError', field: 'lock' });
     await store.lock.enable('p1', FAST);
     await expect(store.lock.enable('p2', FAST)).rejects.toMatchObject({ field: 'lock' });
+    // The only tab holding the key closes (a browser closed while unlocked): the next one opens on sealed text.
+    store.close();
     const other = await openTestStore({ name: store.name });
     stores.push(other);
+    expect(await other.lock.status()).toEqual({ enabled: true, locked: true, keyHeld: false, autoLockMs: null });
+    await expect(other.events.list()).rejects.toBeInstanceOf(LockedError);
     await expect(other.lock.lock()).rejects.toMatchObject({ field: 'passphrase' });
     await expect(other.lock.lock('p2')).rejects.toBeInstanceOf(WrongPassphraseError);
     await other.lock.lock('p1');
-    expect(await store.lock.disable('p1')).toEqual({ enabled: false, locked: false, keyHeld: false, autoLockMs: null });
-    expect(foundIn(await dumpDatabase(store.name), SECRETS)).toEqual([...SECRETS]);
-    expect((await store.memories.list()).length).toBe(1);
+    expect(await other.lock.disable('p1')).toEqual({ enabled: false, locked: false, keyHeld: false, autoLockMs: null });
+    expect(foundIn(await dumpDatabase(other.name), SECRETS)).toEqual([...SECRETS]);
+    expect((await other.memories.list()).length).toBe(1);
+  });
+
+  test('closed while unlocked: the text stays sealed, the next tab reads nothing until unlock, which rewrites nothing', async () => {
+    const store = await filledStore();
+    await store.lock.enable('pass phrase', FAST);
+    await store.record({ kind: 'note', text: 'written while unlocked about a saffronzeppelin' });
+    await store.memories.add({ text: 'remembers the quillkumquat' });
+    const name = store.name;
+    store.close();
+    const closed = await dumpDatabase(name);
+    expect(foundIn(closed, [...SECRETS, 'saffronzeppelin', 'quillkumquat'])).toEqual([]);
+
+    const next = await openTestStore({ name });
+    stores.push(next);
+    await expect(next.events.list()).rejects.toBeInstanceOf(LockedError);
+    await expect(next.record({ kind: 'note', text: 'refused' })).rejects.toBeInstanceOf(LockedError);
+    expect(await dumpDatabase(name)).toEqual(closed);
+    await next.lock.unlock('pass phrase');
+    // Unlocking a store that was never locked only takes the key back: nothing at rest changes.
+    expect(await dumpDatabase(name)).toEqual(closed);
+    expect((await next.events.list({ limit: 10 })).events.map((e) => e.text)).toContain('written while unlocked about a saffronzeppelin');
+    expect((await next.memories.list()).map((m) => m.text)).toContain('remembers the quillkumquat');
+  });
+
+  test('a sealed box altered or moved to another record fails its integrity check when read', async () => {
+    const store = await filledStore();
+    await store.lock.enable('pass phrase', FAST);
+    const db = store.connection.db as unknown as IDBPDatabase;
+    const [first, second] = (await db.getAll('events')) as { id: string; sealedFields: Uint8Array }[];
+    if (!first || !second) throw new Error('two events expected');
+    // Moved: the first event's box under the second's id.
+    await db.put('events', { ...second, sealedFields: first.sealedFields });
+    await expect(store.events.get(second.id)).rejects.toMatchObject({ name: 'TamperedExportError', message: expect.stringContaining('events') as string });
+    // Altered: one ciphertext byte flipped.
+    const flipped = first.sealedFields.slice();
+    flipped[30] = (flipped[30] ?? 0) ^ 1;
+    await db.put('events', { ...first, sealedFields: flipped });
+    await expect(store.events.get(first.id)).rejects.toMatchObject({ name: 'TamperedExportError' });
   });
 });
 
 describe('several connections', () => {
+  test('a tab that opens while another holds the key is handed it, and its writes are sealed too', async () => {
+    const store = await filledStore();
+    await store.lock.enable('pass phrase', FAST);
+    const other = await openTestStore({ name: store.name });
+    stores.push(other);
+    await expect.poll(() => other.lock.status(), { timeout: 10_000 }).toEqual({ enabled: true, locked: false, keyHeld: true, autoLockMs: null });
+    expect((await other.events.list()).events.map((e) => e.text)).toContain(`I grow ${SECRETS[0]} on my balcony`);
+    await other.record({ kind: 'note', text: 'a note about the marmaladeyacht' });
+    expect(foundIn(await dumpDatabase(store.name), ['marmaladeyacht', ...SECRETS])).toEqual([]);
+    expect((await store.events.list()).events.map((e) => e.text)).toContain('a note about the marmaladeyacht');
+  });
+
+  test('a secret that is not this lock\'s, posted on the key channel, is ignored', async () => {
+    const store = await filledStore();
+    await store.lock.enable('pass phrase', FAST);
+    const name = store.name;
+    store.close();
+    const other = await openTestStore({ name });
+    stores.push(other);
+    const channel = new BroadcastChannel(`persona-lock-key:${other.channelKey}`);
+    channel.postMessage({ type: 'secret', secret: crypto.getRandomValues(new Uint8Array(64)) });
+    channel.postMessage({ type: 'secret', secret: 'not bytes' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    channel.close();
+    expect(await other.lock.status()).toMatchObject({ locked: true, keyHeld: false });
+    await expect(other.events.list()).rejects.toBeInstanceOf(LockedError);
+  });
+
   test('a lock from another connection makes this one forget its key', async () => {
     const store = await filledStore();
     const other = await openTestStore({ name: store.name });
