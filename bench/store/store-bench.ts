@@ -1,8 +1,12 @@
 // Runs in Chromium (see bench/store.ts): Persona's store against the obvious baselines, in the same page.
 //  1. record: one batch in one transaction (record()) vs one transaction per event.
 //  2. load: 100k vectors read from segments (loadVectors) vs one IndexedDB record per vector.
+//  3. the lock's cost while unlocked (content sealed field by field, lock/field-seal.ts) against the same store
+//     without the lock: record batches, vector appends, loading every vector and scanning every event; and the
+//     one-time cost of turning the lock on over the filled store.
 import { openDB } from 'idb';
 import type { HistoryEventInput } from '../../src/core/history-event';
+import { MIN_ITERATIONS } from '../../src/store/passphrase-key';
 import { PersonaStore } from '../../src/store/persona-store';
 import { publishBenchResult } from '../page-result';
 
@@ -14,6 +18,19 @@ export interface StoreBenchResult {
   dim: number;
   segmentLoadMs: number[];
   perRecordLoadMs: number[];
+  lock: LockCost;
+}
+
+/** Each figure as [without the lock, with it (unlocked)], one entry per repeat, measured alternately. */
+export interface LockCost {
+  events: number;
+  vectors: number;
+  recordMs: [number, number][];
+  appendVectorsMs: [number, number][];
+  loadVectorsMs: [number, number][];
+  scanEventsMs: [number, number][];
+  /** Turning the lock on over the store without it, once filled (sealing every record; the KDF at its minimum). */
+  enableMs: number;
 }
 
 const params = new URLSearchParams(location.search);
@@ -87,10 +104,53 @@ async function benchLoad(): Promise<Pick<StoreBenchResult, 'segmentLoadMs' | 'pe
   return { segmentLoadMs, perRecordLoadMs };
 }
 
+async function benchLock(): Promise<LockCost> {
+  const plain = await PersonaStore.open({ name: `bench-lock-plain-${crypto.randomUUID()}` });
+  const sealed = await PersonaStore.open({ name: `bench-lock-sealed-${crypto.randomUUID()}` });
+  // The KDF's work factor is not what is measured here: its cost is the same once per unlock whatever the data.
+  await sealed.lock.enable('bench passphrase', { iterations: MIN_ITERATIONS });
+  const pair = async (work: (store: PersonaStore) => Promise<unknown>): Promise<[number, number]> => [await timed(() => work(plain)), await timed(() => work(sealed))];
+  const recordMs: [number, number][] = [];
+  for (let r = 0; r < REPEATS; r++) recordMs.push(await pair((store) => store.record(events(RECORD_N, `r${r}-`))));
+  const appendVectorsMs: [number, number][] = [];
+  const CHUNK = 10_000;
+  for (let start = 0; start < LOAD_N; start += CHUNK) {
+    const n = Math.min(CHUNK, LOAD_N - start);
+    const batch = events(n, `v${start}-`);
+    const vectors = new Float32Array(n * DIM).map(() => Math.random());
+    await plain.record(batch);
+    await sealed.record(batch);
+    appendVectorsMs.push(await pair((store) => store.segments.appendVectors('bench-model', DIM, batch.map((e) => e.id as string), vectors)));
+  }
+  const loadVectorsMs: [number, number][] = [];
+  const scanEventsMs: [number, number][] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    loadVectorsMs.push(
+      await pair(async (store) => {
+        if ((await store.segments.loadVectors('bench-model'))?.ids.length !== LOAD_N) throw new Error('vector load returned the wrong count');
+      }),
+    );
+    scanEventsMs.push(
+      await pair(async (store) => {
+        let seen = 0;
+        await store.events.scan((batch) => {
+          seen += batch.length;
+        });
+        if (seen !== LOAD_N + REPEATS * RECORD_N) throw new Error(`event scan saw ${seen} events`);
+      }),
+    );
+  }
+  const enableMs = await timed(() => plain.lock.enable('bench passphrase', { iterations: MIN_ITERATIONS }));
+  plain.close();
+  sealed.close();
+  return { events: LOAD_N + REPEATS * RECORD_N, vectors: LOAD_N, recordMs, appendVectorsMs, loadVectorsMs, scanEventsMs, enableMs };
+}
+
 async function run(): Promise<StoreBenchResult> {
   const record = await benchRecord();
   const load = await benchLoad();
-  return { recordEvents: RECORD_N, loadVectors: LOAD_N, dim: DIM, ...record, ...load };
+  const lock = await benchLock();
+  return { recordEvents: RECORD_N, loadVectors: LOAD_N, dim: DIM, ...record, ...load, lock };
 }
 
 publishBenchResult(run());

@@ -244,6 +244,16 @@ export class StoreConnection {
     if (locked) this.holdKey(undefined);
   }
 
+  /**
+   * `value` as it may rest in `store` now: sealed field by field while the lock is on (for writes that bypass the
+   * write path, the import's staging rows). Without the key while the lock is on, LockedError.
+   */
+  atRest<V>(store: 'staging', value: V): V {
+    if (!this.#lockEnabled) return value;
+    if (!this.#fieldSeal) throw new LockedError('this tab has not unlocked the data');
+    return this.#fieldSeal.seal(store, value) as V;
+  }
+
   /** The lock's field key while this tab has unlocked; undefined forgets it. */
   holdKey(seal: FieldSeal | undefined): void {
     if (this.#fieldSeal && this.#fieldSeal !== seal) this.#fieldSeal.wipe();

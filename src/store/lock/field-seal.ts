@@ -9,18 +9,23 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { LockedError, TamperedExportError } from '../../core/errors';
 import type { LockedStoreName } from '../schema';
+
+/** The content stores, and the import's staging rows (they hold content until the import is applied). */
+export type SealedStoreName = LockedStoreName | 'staging';
 import { decodeValue, encodeValue } from './sealed-value';
 
 /**
  * What stays readable per store: the key path and the fields the store's indexes read (see migrations.ts). Of these,
  * all but an auto-incremented key are bound to the box (authenticated data), so a box cannot move to another record.
  */
-const CLEAR_FIELDS: Record<LockedStoreName, { key: string; autoKey?: true; indexed: readonly string[] }> = {
+const CLEAR_FIELDS: Record<SealedStoreName, { key: string; autoKey?: true; indexed: readonly string[] }> = {
   events: { key: 'id', indexed: ['ts', 'kind', 'source', 'itemId', 'embedState', 'value', 'sessionId'] },
   segments: { key: 'seq', autoKey: true, indexed: ['space'] },
   memories: { key: 'id', indexed: ['updatedAt', 'sourceEventIds'] },
   profile: { key: 'id', indexed: [] },
   feedback: { key: 'id', indexed: ['answerId', 'ts'] },
+  // An import's validated records until it is applied (key [importId, n]; `store` says where each goes).
+  staging: { key: 'importId', indexed: ['n', 'store'] },
 };
 
 /** The field that holds the box. No Persona record has it: their fields are fixed, and users' own data is nested. */
@@ -48,7 +53,7 @@ export class FieldSeal {
     this.#key = key.slice();
   }
 
-  seal(store: LockedStoreName, value: unknown): FieldSealedRecord {
+  seal(store: SealedStoreName, value: unknown): FieldSealedRecord {
     if (isFieldSealed(value)) return value;
     const record = value as Record<string, unknown>;
     const { key, indexed } = CLEAR_FIELDS[store];
@@ -67,7 +72,7 @@ export class FieldSeal {
   }
 
   /** The record as it was sealed; TamperedExportError if the box was altered or moved to another record. */
-  open(store: LockedStoreName, value: FieldSealedRecord): Record<string, unknown> {
+  open(store: SealedStoreName, value: FieldSealedRecord): Record<string, unknown> {
     const { [BOX]: box, ...clear } = value;
     let rest: unknown;
     try {
@@ -86,7 +91,7 @@ export class FieldSeal {
 }
 
 /** A stored value as a reader sees it: opened with the key when sealed; LockedError when sealed and no key is held. */
-export function openedValue<T>(store: LockedStoreName, value: T, seal: FieldSeal | undefined): T {
+export function openedValue<T>(store: SealedStoreName, value: T, seal: FieldSeal | undefined): T {
   if (isFieldSealed(value)) {
     if (!seal) throw new LockedError('this tab has not unlocked the data');
     return seal.open(store, value) as T;
@@ -95,7 +100,7 @@ export function openedValue<T>(store: LockedStoreName, value: T, seal: FieldSeal
   return value;
 }
 
-function boundData(store: LockedStoreName, clear: Record<string, unknown>): Uint8Array {
+function boundData(store: SealedStoreName, clear: Record<string, unknown>): Uint8Array {
   const { key, autoKey, indexed } = CLEAR_FIELDS[store];
   const bound = (autoKey ? indexed : [key, ...indexed]).map((name) => clear[name] ?? null);
   return new TextEncoder().encode(`${FIELD_KEY_INFO}\n${store}\n${JSON.stringify(bound)}`);

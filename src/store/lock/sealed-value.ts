@@ -1,7 +1,13 @@
 // A stored value as bytes and back, exactly: what the lock seals. Persona's records are JSON values plus typed
-// arrays (vectors, postings), so the encoding is JSON in which each typed array becomes a tagged base64 object.
-// The tag is a random marker drawn per value and written before the JSON: a user's own metadata, recorded before
-// the marker existed, cannot contain it by chance or by design, so decoding never turns user data into an array.
+// arrays (vectors, postings), so the encoding is JSON in which each typed array becomes a tag, its bytes following
+// the JSON as they are (a 100k-vector store is 150 MB of floats: no text detour for them).
+//
+// Layout (version 1): byte 0 = 1; a u32 (little-endian) header length and a u32 JSON length; the header, JSON
+// [marker, [[type, offset, byteLength], …]]; the value's JSON; then each array's bytes at its offset (8-aligned).
+// The marker is random, drawn per value that has arrays: a user's own metadata, recorded before the marker existed,
+// cannot contain it by chance or by design, so decoding never turns user data into an array.
+//
+// Version 0 (base64 arrays inside the JSON, a marker line first) is what the first locks wrote; it still decodes.
 import { fromBase64, toBase64 } from '../transfer/bytes';
 
 const TYPED_ARRAYS = {
@@ -15,25 +21,77 @@ const TYPED_ARRAYS = {
   Uint32Array,
 } as const;
 type TypedArrayName = keyof typeof TYPED_ARRAYS;
+type ArrayEntry = [name: TypedArrayName, offset: number, byteLength: number];
 
 const MARKER_BYTES = 12;
+const VERSION = 1;
+const PREFIX_BYTES = 9;
 
 function typedArrayName(value: ArrayBufferView): TypedArrayName {
   for (const [name, type] of Object.entries(TYPED_ARRAYS)) if (value instanceof type) return name as TypedArrayName;
   throw new TypeError(`cannot seal a ${Object.prototype.toString.call(value)}`);
 }
 
+const align8 = (n: number) => (n + 7) & ~7;
+
 export function encodeValue(value: unknown): Uint8Array<ArrayBuffer> {
-  const marker = `$sealed-array:${toBase64(crypto.getRandomValues(new Uint8Array(MARKER_BYTES)))}`;
+  let marker = '';
+  const arrays: ArrayBufferView[] = [];
   const json = JSON.stringify(value, (_key, item: unknown) => {
     if (!ArrayBuffer.isView(item)) return item;
-    const bytes = new Uint8Array(item.buffer, item.byteOffset, item.byteLength);
-    return { [marker]: [typedArrayName(item), toBase64(bytes)] };
+    marker ||= `$sealed-array:${toBase64(crypto.getRandomValues(new Uint8Array(MARKER_BYTES)))}`;
+    arrays.push(item);
+    return { [marker]: arrays.length - 1 };
   });
-  return new TextEncoder().encode(`${marker}\n${json}`);
+  const encoder = new TextEncoder();
+  const body = encoder.encode(json);
+  // Offsets are known before the header is written: they depend only on the lengths, header length aside.
+  const entries: ArrayEntry[] = [];
+  let offset = 0;
+  for (const array of arrays) {
+    entries.push([typedArrayName(array), offset, array.byteLength]);
+    offset = align8(offset + array.byteLength);
+  }
+  const header = encoder.encode(JSON.stringify([marker, entries]));
+  const start = align8(PREFIX_BYTES + header.length + body.length);
+  const bytes = new Uint8Array(start + offset);
+  bytes[0] = VERSION;
+  const view = new DataView(bytes.buffer);
+  view.setUint32(1, header.length, true);
+  view.setUint32(5, body.length, true);
+  bytes.set(header, PREFIX_BYTES);
+  bytes.set(body, PREFIX_BYTES + header.length);
+  arrays.forEach((array, i) => {
+    bytes.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), start + (entries[i] as ArrayEntry)[1]);
+  });
+  return bytes;
 }
 
 export function decodeValue(bytes: Uint8Array): unknown {
+  if (bytes[0] !== VERSION) return decodeVersion0(bytes);
+  if (bytes.length < PREFIX_BYTES) throw new TypeError('sealed value is cut short');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getUint32(1, true);
+  const bodyLength = view.getUint32(5, true);
+  const start = align8(PREFIX_BYTES + headerLength + bodyLength);
+  if (start > bytes.length) throw new TypeError('sealed value is cut short');
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const [marker, entries] = JSON.parse(decoder.decode(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength))) as [string, ArrayEntry[]];
+  const body = decoder.decode(bytes.subarray(PREFIX_BYTES + headerLength, PREFIX_BYTES + headerLength + bodyLength));
+  // Most records (events, memories) hold no arrays: plain JSON.parse, no reviver call per value.
+  if (entries.length === 0) return JSON.parse(body);
+  return JSON.parse(body, (_key, item: unknown) => {
+    if (item === null || typeof item !== 'object' || !Object.hasOwn(item, marker)) return item;
+    const entry = entries[(item as Record<string, number>)[marker] as number];
+    const type = entry ? (TYPED_ARRAYS[entry[0]] as (typeof TYPED_ARRAYS)[TypedArrayName] | undefined) : undefined;
+    if (!entry || !type || start + entry[1] + entry[2] > bytes.length) throw new TypeError('sealed value holds a damaged array');
+    const from = start + entry[1];
+    // A copy: the array must not keep the whole decrypted buffer alive, nor depend on its alignment.
+    return new type(bytes.slice(from, from + entry[2]).buffer);
+  });
+}
+
+function decodeVersion0(bytes: Uint8Array): unknown {
   const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   const newline = text.indexOf('\n');
   if (newline === -1) throw new TypeError('sealed value has no marker line');

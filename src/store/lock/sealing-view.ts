@@ -2,9 +2,9 @@
 // and IndexedDB, inside the same transaction: content stores' values are opened as they are read (get, getAll,
 // cursors, through indexes too) and sealed as they are written (put, add, cursor updates). Keys, counts and key
 // cursors pass through unchanged: their fields stay in the clear by design.
-import { LOCKED_STORES, type LockedStoreName } from '../schema';
+import { LOCKED_STORES } from '../schema';
 import { LockedError } from '../../core/errors';
-import { openedValue, type FieldSeal } from './field-seal';
+import { openedValue, type FieldSeal, type SealedStoreName } from './field-seal';
 
 /** How one transaction treats content: `seal` opens what it reads; `sealWrites` says whether writes are sealed. */
 export interface SealingMode {
@@ -13,7 +13,7 @@ export interface SealingMode {
   sealWrites: boolean;
 }
 
-const CONTENT = new Set<string>(LOCKED_STORES);
+const CONTENT = new Set<string>([...LOCKED_STORES, 'staging']);
 const MOVES = new Set<PropertyKey>(['continue', 'advance', 'continuePrimaryKey']);
 /** Iteration helpers would hand out raw values; Persona's stores do not use them, and the view refuses them. */
 const REFUSED = new Set<PropertyKey>(['iterate', Symbol.asyncIterator]);
@@ -26,12 +26,12 @@ export function sealingView<T extends object>(tx: T, mode: SealingMode): T {
     if (prop !== 'objectStore') return undefined;
     return (name: string) => {
       const store = (value as Callable).call(target, name) as object;
-      return CONTENT.has(name) ? storeView(name as LockedStoreName, store, mode) : store;
+      return CONTENT.has(name) ? storeView(name as SealedStoreName, store, mode) : store;
     };
   });
 }
 
-function storeView(store: LockedStoreName, objects: object, mode: SealingMode): object {
+function storeView(store: SealedStoreName, objects: object, mode: SealingMode): object {
   return forward(objects, (target, prop, value) => {
     if (prop === 'put' || prop === 'add') return (record: unknown, key?: IDBValidKey) => (value as Callable).call(target, sealed(store, record, mode), key);
     if (prop === 'index') return (name: string) => readerView(store, (value as Callable).call(target, name) as object, mode);
@@ -39,11 +39,11 @@ function storeView(store: LockedStoreName, objects: object, mode: SealingMode): 
   });
 }
 
-function readerView(store: LockedStoreName, index: object, mode: SealingMode): object {
+function readerView(store: SealedStoreName, index: object, mode: SealingMode): object {
   return forward(index, (target, prop, value) => readMethod(store, target, prop, value, mode));
 }
 
-function readMethod(store: LockedStoreName, target: object, prop: PropertyKey, value: unknown, mode: SealingMode): unknown {
+function readMethod(store: SealedStoreName, target: object, prop: PropertyKey, value: unknown, mode: SealingMode): unknown {
   if (REFUSED.has(prop)) throw new TypeError(`${String(prop)} is not available through the lock's view: use a cursor`);
   if (prop === 'get') return async (query: unknown) => openedValue(store, await (value as Callable).call(target, query), mode.seal);
   if (prop === 'getAll') {
@@ -53,7 +53,7 @@ function readMethod(store: LockedStoreName, target: object, prop: PropertyKey, v
   return undefined;
 }
 
-function cursorView(store: LockedStoreName, cursor: object | null, mode: SealingMode): object | null {
+function cursorView(store: SealedStoreName, cursor: object | null, mode: SealingMode): object | null {
   if (!cursor) return null;
   return forward(cursor, (target, prop, value) => {
     if (prop === 'value') return openedValue(store, value, mode.seal);
@@ -63,7 +63,7 @@ function cursorView(store: LockedStoreName, cursor: object | null, mode: Sealing
   });
 }
 
-function sealed(store: LockedStoreName, record: unknown, mode: SealingMode): unknown {
+function sealed(store: SealedStoreName, record: unknown, mode: SealingMode): unknown {
   if (!mode.sealWrites) return record;
   if (!mode.seal) throw new LockedError('this tab has not unlocked the data');
   return mode.seal.seal(store, record);

@@ -34,7 +34,8 @@ export class StagingWriter {
   }
 
   async flush(): Promise<void> {
-    const rows = this.#rows;
+    // Sealed like the content they will become when the lock is on (see lock/field-seal.ts).
+    const rows = this.#rows.map((row) => this.connection.atRest('staging', row));
     if (rows.length === 0) return;
     this.#rows = [];
     this.#bytes = 0;

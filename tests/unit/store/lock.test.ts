@@ -7,6 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { InvalidInputError, LockedError, WrongPassphraseError } from '../../../src/core/errors';
 import { decodeValue, encodeValue } from '../../../src/store/lock/sealed-value';
 import { MIN_ITERATIONS } from '../../../src/store/passphrase-key';
+import { StagingWriter, stagedCount } from '../../../src/store/transfer/staging';
 import type { PersonaStore } from '../../../src/store/persona-store';
 import { fullExport } from '../../support/full-export';
 import { dumpDatabase, foundIn, type RawDump } from '../../support/raw-idb-scan';
@@ -46,10 +47,27 @@ describe('sealed values', () => {
   });
 
   test('a user value shaped like an array tag stays a plain object', () => {
-    const marker = new TextDecoder().decode(encodeValue({})).split('\n')[0] ?? '';
-    const crafted = { metadata: { [marker]: ['Uint8Array', 'AAAA'] } };
+    // The marker of an earlier encoding, read from its header (see sealed-value.ts for the layout).
+    const earlier = encodeValue({ vector: new Float32Array([1]) });
+    const headerLength = new DataView(earlier.buffer).getUint32(1, true);
+    const [marker] = JSON.parse(new TextDecoder().decode(earlier.subarray(9, 9 + headerLength))) as [string];
+    expect(marker).toMatch(/^\$sealed-array:/);
+    const crafted = { metadata: { [marker]: 0 }, vector: new Float32Array([2]) };
     // A marker from an earlier encoding is not the one the next encoding draws.
     expect(decodeValue(encodeValue(crafted))).toEqual(crafted);
+    expect(decodeValue(encodeValue({ metadata: { [marker]: 0 } }))).toEqual({ metadata: { [marker]: 0 } });
+  });
+
+  test('values sealed by the first locks (arrays as base64 text) still open', () => {
+    const marker = '$sealed-array:AAAA';
+    const old = new TextEncoder().encode(`${marker}\n${JSON.stringify({ id: 'e1', v: { [marker]: ['Float32Array', 'AACAPw=='] } })}`);
+    expect(decodeValue(old)).toEqual({ id: 'e1', v: new Float32Array([1]) });
+  });
+
+  test('a cut or damaged encoding is an error, never a wrong value', () => {
+    const bytes = encodeValue({ id: 'x', vector: new Float32Array([1, 2, 3]) });
+    expect(() => decodeValue(bytes.subarray(0, bytes.length - 8))).toThrow(TypeError);
+    expect(() => decodeValue(bytes.subarray(0, 5))).toThrow();
   });
 });
 
@@ -268,6 +286,29 @@ describe('several connections', () => {
     await store.lock.unlock('pass phrase');
     await other.lock.disable('pass phrase');
     await expect.poll(() => store.lock.status(), { timeout: 10_000 }).toEqual({ enabled: false, locked: false, keyHeld: false, autoLockMs: null });
+  });
+});
+
+describe('imports under the lock', () => {
+  test('staged rows are sealed like the content they become, and an import into a store with the lock reads back whole', async () => {
+    const source = await filledStore();
+    const file = new Blob([await new Response(source.export({ includeVectors: true })).arrayBuffer()]);
+    const exported = await fullExport(source);
+    const target = await openTestStore();
+    stores.push(target);
+    await target.lock.enable('pass phrase', FAST);
+
+    const staging = new StagingWriter(target.connection, 'probe');
+    await staging.add('memories', { id: 'm-probe', text: `Staged ${SECRETS[2]} memory` }, 64);
+    await staging.flush();
+    expect(await stagedCount(target.connection, 'probe')).toBe(1);
+    expect(foundIn(await dumpDatabase(target.name), SECRETS)).toEqual([]);
+
+    await target.import(file);
+    expect(foundIn(await dumpDatabase(target.name), SECRETS)).toEqual([]);
+    // Keyword postings are rebuilt by the import in its own order; everything else comes back as it was.
+    const withoutPostings = (records: unknown[]) => records.filter((record) => (record as { data?: { kind?: string } }).data?.kind !== 'postings');
+    expect(withoutPostings(await fullExport(target))).toEqual(withoutPostings(exported));
   });
 });
 
