@@ -149,15 +149,23 @@ export class LockStore {
     const secret = this.#held?.secret ?? (passphrase === undefined ? undefined : await this.#check(record, passphrase));
     if (!secret) throw new InvalidInputError('passphrase', 'is needed: this tab has not unlocked since it opened');
     const { key, seal } = this.#held ?? (await keysOf(secret));
-    await this.#replace(
-      (current) => {
-        if (!current || current.locked) throw new SnapshotStale();
-      },
-      (store, keyPath, value) => sealWhole(key, store, keyPath, isFieldSealed(value) ? seal.open(store, value) : value),
-      (current) => ({ ...(current as LockRecord), locked: true, changedAt: this.connection.clock() }),
-      'locked',
-    );
-    this.#forget();
+    try {
+      await this.#replace(
+        (current) => {
+          if (!current || current.locked) throw new SnapshotStale();
+        },
+        (store, keyPath, value) => sealWhole(key, store, keyPath, isFieldSealed(value) ? seal.open(store, value) : value),
+        (current) => ({ ...(current as LockRecord), locked: true, changedAt: this.connection.clock() }),
+        'locked',
+      );
+      this.#forget();
+    } finally {
+      // Keys derived here for this call only (the tab held none) do not outlive it.
+      if (this.#held?.seal !== seal) {
+        secret.fill(0);
+        seal.wipe();
+      }
+    }
     return this.status();
   }
 
