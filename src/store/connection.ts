@@ -9,7 +9,7 @@ import { LATEST_VERSION, migrate } from './migrations';
 import { openDatabase } from './open-database';
 import type { FieldSeal } from './lock/field-seal';
 import { sealingView, type SealingMode } from './lock/sealing-view';
-import { LOCKED_STORES, type PersonaDB, type PersonaStoreName } from './schema';
+import { LOCKED_STORES, type MetaRecord, type PersonaDB, type PersonaStoreName } from './schema';
 import { StorageBudget } from './storage-budget';
 import { openStoragePlace, type StorageBucketOptions, type StoragePlace } from './storage-place';
 
@@ -194,6 +194,8 @@ export class StoreConnection {
           this.#locked = lock.locked;
           // Sealed, or this tab has no key to seal with: nothing may be written in plain form.
           if (lock.locked || !this.#fieldSeal) throw new LockedError(lock.locked ? undefined : 'this tab has not unlocked the data');
+          // The key as of now (a wiped one refuses to seal, so the transaction aborts rather than seal under zeros).
+          mode.seal = this.#fieldSeal;
           mode.sealWrites = true;
         }
       }
@@ -245,12 +247,13 @@ export class StoreConnection {
   }
 
   /**
-   * `value` as it may rest in `store` now: sealed field by field while the lock is on (for writes that bypass the
-   * write path, the import's staging rows). Without the key while the lock is on, LockedError.
+   * `value` as it may rest in `store` under `lock` (the lock record, read in the writing transaction): sealed field
+   * by field while the lock is on, for writes that bypass the write path (the import's staging rows). Locked, or
+   * without the key, LockedError.
    */
-  atRest<V>(store: 'staging', value: V): V {
-    if (!this.#lockEnabled) return value;
-    if (!this.#fieldSeal) throw new LockedError('this tab has not unlocked the data');
+  atRest<V>(store: 'staging', value: V, lock: MetaRecord | undefined): V {
+    if (lock?.key !== 'lock') return value;
+    if (lock.locked || !this.#fieldSeal) throw new LockedError(lock.locked ? undefined : 'this tab has not unlocked the data');
     return this.#fieldSeal.seal(store, value) as V;
   }
 

@@ -40,9 +40,15 @@ export const SECRET_BYTES = 64;
 /** The AES-256-GCM key (first half) and the verifier (SHA-256 of the second half) of a derived secret. */
 export async function keysFromSecret(secret: Uint8Array<ArrayBuffer>): Promise<PassphraseKeys> {
   if (secret.length !== SECRET_BYTES) throw new RangeError(`a passphrase secret has ${SECRET_BYTES} bytes`);
-  const key = await crypto.subtle.importKey('raw', secret.slice(0, 32), 'AES-GCM', false, ['encrypt', 'decrypt']);
-  const verifier = new Uint8Array(await crypto.subtle.digest('SHA-256', secret.slice(32)));
-  return { key, verifier };
+  const [first, second] = [secret.slice(0, 32), secret.slice(32)];
+  try {
+    const key = await crypto.subtle.importKey('raw', first, 'AES-GCM', false, ['encrypt', 'decrypt']);
+    const verifier = new Uint8Array(await crypto.subtle.digest('SHA-256', second));
+    return { key, verifier };
+  } finally {
+    first.fill(0);
+    second.fill(0);
+  }
 }
 
 /**
@@ -50,7 +56,8 @@ export async function keysFromSecret(secret: Uint8Array<ArrayBuffer>): Promise<P
  * `info`): one key is never used by two algorithms.
  */
 export async function subkeyFromSecret(secret: Uint8Array<ArrayBuffer>, info: string): Promise<Uint8Array<ArrayBuffer>> {
-  const base = await crypto.subtle.importKey('raw', secret.slice(0, 32), 'HKDF', false, ['deriveBits']);
+  const first = secret.slice(0, 32);
+  const base = await crypto.subtle.importKey('raw', first, 'HKDF', false, ['deriveBits']).finally(() => first.fill(0));
   return new Uint8Array(await crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(info) }, base, 256));
 }
 

@@ -46,6 +46,8 @@ export function isWhollySealed(value: unknown): boolean {
 
 export class FieldSeal {
   readonly #key: Uint8Array;
+  /** Wiped keys refuse to work: a transaction still holding this seal must abort, never seal under zeros. */
+  #wiped = false;
 
   /** `key`: 32 bytes (the lock's field key, subkeyFromSecret with FIELD_KEY_INFO); copied, so the caller may wipe its own. */
   constructor(key: Uint8Array) {
@@ -54,6 +56,7 @@ export class FieldSeal {
   }
 
   seal(store: SealedStoreName, value: unknown): FieldSealedRecord {
+    this.#usable();
     if (isFieldSealed(value)) return value;
     const record = value as Record<string, unknown>;
     const { key, indexed } = CLEAR_FIELDS[store];
@@ -73,7 +76,13 @@ export class FieldSeal {
 
   /** The record as it was sealed; TamperedExportError if the box was altered or moved to another record. */
   open(store: SealedStoreName, value: FieldSealedRecord): Record<string, unknown> {
+    this.#usable();
     const { [BOX]: box, ...clear } = value;
+    // Only the named clear fields may sit beside the box: anything else was not sealed and is not the user's.
+    const { key, indexed } = CLEAR_FIELDS[store];
+    if (Object.keys(clear).some((name) => name !== key && !indexed.includes(name))) {
+      throw new TamperedExportError(`a ${store} record has fields outside its sealed box`, 'The locked data');
+    }
     let rest: unknown;
     try {
       const plain = xchacha20poly1305(this.#key, box.subarray(0, NONCE_BYTES), boundData(store, clear)).decrypt(box.subarray(NONCE_BYTES));
@@ -84,9 +93,14 @@ export class FieldSeal {
     return { ...clear, ...(rest as Record<string, unknown>) };
   }
 
-  /** Forgets the key (the lock ends the unlocked state). */
+  /** Forgets the key (the lock ends the unlocked state); any later use is LockedError. */
   wipe(): void {
+    this.#wiped = true;
     this.#key.fill(0);
+  }
+
+  #usable(): void {
+    if (this.#wiped) throw new LockedError('the key was put away while this was running');
   }
 }
 

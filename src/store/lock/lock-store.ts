@@ -17,7 +17,8 @@ import type { StoreConnection, WriteTx } from '../connection';
 import { DEFAULT_ITERATIONS, KDF_NAME, SALT_BYTES, checkIterations, checkPassphrase, deriveSecret, keysFromSecret, sameBytes, SECRET_BYTES, subkeyFromSecret } from '../passphrase-key';
 import { LOCKED_STORES, type LockRecord, type LockedStoreName } from '../schema';
 import { fromBase64, toBase64 } from '../transfer/bytes';
-import { FIELD_KEY_INFO, FieldSeal, isFieldSealed } from './field-seal';
+import { LockedError } from '../../core/errors';
+import { FIELD_KEY_INFO, FieldSeal, isFieldSealed, type SealedStoreName } from './field-seal';
 import { KeyShare } from './key-share';
 import { decodeValue, encodeValue } from './sealed-value';
 
@@ -45,7 +46,9 @@ interface SealedRecord {
   sealed: Uint8Array<ArrayBuffer>;
 }
 
-type Snapshot = { store: LockedStoreName; keyPath: string; values: readonly unknown[] }[];
+type Snapshot = { store: SealedStoreName; keyPath: string; values: readonly unknown[] }[];
+/** The stores each change of form rewrites: the content, and an import's staging rows (field-sealed like it). */
+const FORMED_STORES = [...LOCKED_STORES, 'staging'] as const;
 
 const IV_BYTES = 12;
 const ATTEMPTS = 5;
@@ -57,6 +60,10 @@ export class LockStore {
   /** The passphrase's derived secret while unlocked here, and the two keys made from it. */
   #held: { secret: Uint8Array<ArrayBuffer>; key: CryptoKey; seal: FieldSeal } | undefined;
   readonly #share: KeyShare;
+  /** Counts forgettings: a key derived across one (a lock from another tab meanwhile) must not be kept. */
+  #generation = 0;
+  /** A secret from another tab is being checked: later answers to the same ask are dropped. */
+  #adopting = false;
 
   constructor(private readonly connection: StoreConnection) {
     this.#share = new KeyShare(connection.channelKey, () => this.#held?.secret, (secret) => {
@@ -70,6 +77,7 @@ export class LockStore {
       else if (message.lifecycle === 'unlocked' && message.origin !== connection.origin && connection.needsKey) this.#share.ask();
     });
     connection.whenClosed(() => {
+      this.#forget();
       this.#share.close();
     });
     if (connection.needsKey) this.#share.ask();
@@ -123,6 +131,7 @@ export class LockStore {
       await this.#replace(
         (current) => {
           if (current) throw new InvalidInputError('lock', 'is already enabled: disable it first to change the passphrase');
+          return true;
         },
         (store, _keyPath, value) => seal.seal(store, value),
         () => record,
@@ -152,9 +161,11 @@ export class LockStore {
     try {
       await this.#replace(
         (current) => {
-          if (!current || current.locked) throw new SnapshotStale();
+          if (!current) throw new InvalidInputError('lock', 'was turned off from another tab');
+          return !current.locked;
         },
-        (store, keyPath, value) => sealWhole(key, store, keyPath, isFieldSealed(value) ? seal.open(store, value) : value),
+        // Staging rows stay field-sealed: nothing reads them while locked, and a crashed import's are only cleared.
+        (store, keyPath, value) => (store === 'staging' ? value : sealWhole(key, store, keyPath, isFieldSealed(value) ? seal.open(store, value) : value)),
         (current) => ({ ...(current as LockRecord), locked: true, changedAt: this.connection.clock() }),
         'locked',
       );
@@ -171,22 +182,25 @@ export class LockStore {
 
   /** Checks the passphrase (WrongPassphraseError changes nothing), restores every value and keeps the key. */
   async unlock(passphrase: string): Promise<LockStatus> {
+    const secret = await this.#check(await this.#requireRecord(), passphrase);
+    // Read again after the KDF's second: another tab may have locked or unlocked meanwhile.
     const record = await this.#requireRecord();
-    const secret = await this.#check(record, passphrase);
+    const hadKey = this.#held !== undefined;
     const wasLockedHere = this.connection.locked;
     const { key, seal } = await this.#hold(secret);
     if (record.locked) {
       try {
         await this.#replace(
           (current) => {
-            if (!current?.locked) throw new SnapshotStale();
+            if (!current) throw new InvalidInputError('lock', 'was turned off from another tab');
+            return current.locked;
           },
-          async (store, keyPath, value) => seal.seal(store, await openWhole(key, store, keyPath, value)),
+          async (store, keyPath, value) => (store === 'staging' ? value : seal.seal(store, await openWhole(key, store, keyPath, value))),
           (current) => ({ ...(current as LockRecord), locked: false, changedAt: this.connection.clock() }),
           'unlocked',
         );
       } catch (error) {
-        this.#forget();
+        if (!hadKey) this.#forget();
         throw error;
       }
     } else if (wasLockedHere) {
@@ -197,13 +211,16 @@ export class LockStore {
 
   /** Unlocks if needed, then removes the passphrase: every value goes back to plain form. */
   async disable(passphrase: string): Promise<LockStatus> {
-    await this.unlock(passphrase);
+    // The passphrase is asked for even when this tab holds the key; the key in use is kept, not replaced.
+    if (this.#held) await this.#check(await this.#requireRecord(), passphrase).then((secret) => secret.fill(0));
+    else await this.unlock(passphrase);
     const held = this.#held;
     if (!held) throw new InvalidInputError('lock', 'was locked again from another tab: unlock it first');
     const { seal } = held;
     await this.#replace(
       (current) => {
-        if (!current || current.locked) throw new SnapshotStale();
+        if (current?.locked) throw new InvalidInputError('lock', 'was locked again from another tab: unlock it first');
+        return current !== undefined;
       },
       (store, _keyPath, value) => (isFieldSealed(value) ? seal.open(store, value) : value),
       () => undefined,
@@ -234,15 +251,31 @@ export class LockStore {
     return secret;
   }
 
+  /**
+   * Keeps the secret's keys. The same secret again keeps the keys already in use (a transaction may be sealing with
+   * them); a lock from another tab while deriving them (#generation moved) drops them: LockedError.
+   */
   async #hold(secret: Uint8Array<ArrayBuffer>): Promise<{ key: CryptoKey; seal: FieldSeal }> {
+    const held = this.#held;
+    if (held && sameBytes(held.secret, secret)) {
+      if (held.secret !== secret) secret.fill(0);
+      return held;
+    }
+    const generation = this.#generation;
     const keys = await keysOf(secret);
-    if (this.#held?.secret !== secret) this.#held?.secret.fill(0);
+    if (generation !== this.#generation) {
+      keys.seal.wipe();
+      secret.fill(0);
+      throw new LockedError('the data was locked from another tab meanwhile');
+    }
+    if (this.#held && this.#held.secret !== secret) this.#held.secret.fill(0);
     this.#held = { secret, ...keys };
     this.connection.holdKey(keys.seal);
     return keys;
   }
 
   #forget(): void {
+    this.#generation++;
     this.#held?.secret.fill(0);
     this.#held = undefined;
     this.connection.holdKey(undefined);
@@ -251,12 +284,25 @@ export class LockStore {
   /** A secret another tab handed over: used only if this tab still needs it and it is this lock's. */
   async #adopt(secret: Uint8Array<ArrayBuffer>): Promise<void> {
     const needed = () => this.connection.needsKey;
-    if (!needed()) return;
-    const record = await this.#record().catch(() => undefined);
-    // Still needed: another answer may have come first.
-    if (!record || record.locked || !(await matchesRecord(record, secret)) || !needed()) return;
-    await this.#hold(secret);
-    this.#unlockedHere();
+    if (this.#adopting || !needed()) {
+      secret.fill(0);
+      return;
+    }
+    this.#adopting = true;
+    try {
+      const record = await this.#record().catch(() => undefined);
+      // Still needed: an unlock here may have come first.
+      if (!record || record.locked || !(await matchesRecord(record, secret)) || !needed()) {
+        secret.fill(0);
+        return;
+      }
+      await this.#hold(secret);
+      this.#unlockedHere();
+    } catch {
+      // Locked from another tab while this one took the key: it stays locked here, as it should.
+    } finally {
+      this.#adopting = false;
+    }
   }
 
   /** This tab can read again without any data changing: its own listeners hear 'unlocked' (no other tab needs to). */
@@ -264,24 +310,30 @@ export class LockStore {
     this.connection.feed.deliverHere({ db: this.connection.name, origin: this.connection.origin, seq: 0, changes: [], lifecycle: 'unlocked' });
   }
 
-  /** Snapshot → transform (outside any transaction) → one transaction that swaps it in, unless a write came between. */
+  /**
+   * Snapshot → transform (outside any transaction) → one transaction that swaps it in, unless a write came between.
+   * `check` sees the lock record as of the snapshot, and again inside the swap: true to go on, false when the data is
+   * already in the wanted form (another tab did it: nothing to do), or it throws to refuse.
+   */
   async #replace(
-    /** Throws when the lock record read inside the transaction does not allow the change (SnapshotStale: try again). */
-    check: (current: LockRecord | undefined) => void,
-    transform: (store: LockedStoreName, keyPath: string, value: unknown) => unknown,
+    check: (current: LockRecord | undefined) => boolean,
+    transform: (store: SealedStoreName, keyPath: string, value: unknown) => unknown,
     next: (current: LockRecord | undefined) => LockRecord | undefined,
     lifecycle: 'locked' | 'unlocked',
   ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const { snapshot, seq } = await this.#snapshot();
+      const { snapshot, seq, record } = await this.#snapshot();
+      if (!check(record)) return;
       const replaced: Snapshot = [];
-      for (const { store, keyPath, values } of snapshot) replaced.push({ store, keyPath, values: await Promise.all(values.map((value) => transform(store, keyPath, value))) });
+      for (const { store, keyPath, values } of snapshot) {
+        replaced.push({ store, keyPath, values: await Promise.all(values.map((value) => transform(store, keyPath, value))) });
+      }
       try {
         await this.connection.write(
-          LOCKED_STORES,
+          FORMED_STORES,
           async (tx, changes) => {
             const current = await unchangedRecord(tx, seq);
-            check(current);
+            if (!check(current)) throw new SnapshotStale();
             for (const { store, values } of replaced) {
               const objects = tx.objectStore(store);
               await objects.clear();
@@ -302,17 +354,17 @@ export class LockStore {
     }
   }
 
-  async #snapshot(): Promise<{ snapshot: Snapshot; seq: number }> {
+  async #snapshot(): Promise<{ snapshot: Snapshot; seq: number; record: LockRecord | undefined }> {
     // Bypasses the connection's lock gate and seal on purpose: the lock reads sealed records to open them.
-    const tx = this.connection.db.transaction([...LOCKED_STORES, 'meta'], 'readonly');
+    const tx = this.connection.db.transaction([...FORMED_STORES, 'meta'], 'readonly');
     const snapshot = await Promise.all(
-      LOCKED_STORES.map(async (store) => {
+      FORMED_STORES.map(async (store) => {
         const objects = tx.objectStore(store);
         return { store, keyPath: objects.keyPath as string, values: await objects.getAll() };
       }),
     );
-    const changes = await tx.objectStore('meta').get('changes');
-    return { snapshot, seq: changes?.key === 'changes' ? changes.seq : 0 };
+    const [changes, lock] = await Promise.all([tx.objectStore('meta').get('changes'), tx.objectStore('meta').get('lock')]);
+    return { snapshot, seq: changes?.key === 'changes' ? changes.seq : 0, record: lock?.key === 'lock' ? lock : undefined };
   }
 }
 
@@ -332,7 +384,7 @@ async function matchesRecord(record: LockRecord, secret: Uint8Array<ArrayBuffer>
 }
 
 /** The lock record inside the swapping transaction, provided no write came since the snapshot (SnapshotStale). */
-async function unchangedRecord(tx: WriteTx<LockedStoreName>, seq: number): Promise<LockRecord | undefined> {
+async function unchangedRecord(tx: WriteTx<LockedStoreName | 'staging'>, seq: number): Promise<LockRecord | undefined> {
   const meta = tx.objectStore('meta');
   const [changes, record] = await Promise.all([meta.get('changes'), meta.get('lock')]);
   const now = changes?.key === 'changes' ? changes.seq : 0;

@@ -32,7 +32,7 @@ function typedArrayName(value: ArrayBufferView): TypedArrayName {
   throw new TypeError(`cannot seal a ${Object.prototype.toString.call(value)}`);
 }
 
-const align8 = (n: number) => (n + 7) & ~7;
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
 
 export function encodeValue(value: unknown): Uint8Array<ArrayBuffer> {
   let marker = '';
@@ -73,8 +73,8 @@ export function decodeValue(bytes: Uint8Array): unknown {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(1, true);
   const bodyLength = view.getUint32(5, true);
+  if (PREFIX_BYTES + headerLength + bodyLength > bytes.length) throw new TypeError('sealed value is cut short');
   const start = align8(PREFIX_BYTES + headerLength + bodyLength);
-  if (start > bytes.length) throw new TypeError('sealed value is cut short');
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const [marker, entries] = JSON.parse(decoder.decode(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength))) as [string, ArrayEntry[]];
   const body = decoder.decode(bytes.subarray(PREFIX_BYTES + headerLength, PREFIX_BYTES + headerLength + bodyLength));
@@ -84,7 +84,10 @@ export function decodeValue(bytes: Uint8Array): unknown {
     if (item === null || typeof item !== 'object' || !Object.hasOwn(item, marker)) return item;
     const entry = entries[(item as Record<string, number>)[marker] as number];
     const type = entry ? (TYPED_ARRAYS[entry[0]] as (typeof TYPED_ARRAYS)[TypedArrayName] | undefined) : undefined;
-    if (!entry || !type || start + entry[1] + entry[2] > bytes.length) throw new TypeError('sealed value holds a damaged array');
+    const whole = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+    if (!entry || !type || !whole(entry[1]) || !whole(entry[2]) || start + entry[1] + entry[2] > bytes.length || entry[2] % type.BYTES_PER_ELEMENT !== 0) {
+      throw new TypeError('sealed value holds a damaged array');
+    }
     const from = start + entry[1];
     // A copy: the array must not keep the whole decrypted buffer alive, nor depend on its alignment.
     return new type(bytes.slice(from, from + entry[2]).buffer);

@@ -5,7 +5,7 @@
 import type { IDBPObjectStore, IDBPTransaction } from 'idb';
 import { StoreClosedError } from '../../core/errors';
 import { storageError, type StoreConnection } from '../connection';
-import type { PersonaDB, StagedRecord, StagedStore } from '../schema';
+import type { MetaRecord, PersonaDB, StagedRecord, StagedStore } from '../schema';
 
 // Modest transactions: large enough that 100k events stage in a few hundred commits, small enough that no single
 // one holds much memory (segment rows can be megabytes each).
@@ -34,13 +34,13 @@ export class StagingWriter {
   }
 
   async flush(): Promise<void> {
-    // Sealed like the content they will become when the lock is on (see lock/field-seal.ts).
-    const rows = this.#rows.map((row) => this.connection.atRest('staging', row));
+    const rows = this.#rows;
     if (rows.length === 0) return;
     this.#rows = [];
     this.#bytes = 0;
-    await inStagingTx(this.connection, async (store) => {
-      await Promise.all(rows.map((row) => store.put(row)));
+    await inStagingTx(this.connection, async (store, lock) => {
+      // Sealed like the content they will become while the lock is on (see lock/field-seal.ts).
+      await Promise.all(rows.map((row) => store.put(this.connection.atRest('staging', row, lock))));
     });
   }
 }
@@ -57,14 +57,15 @@ export async function stagedCount(connection: StoreConnection, importId?: string
   return importId === undefined ? store.count() : store.count(importRange(importId));
 }
 
-type StagingStore = IDBPObjectStore<PersonaDB, ['staging'], 'staging', 'readwrite'>;
+type StagingStore = IDBPObjectStore<PersonaDB, ['staging', 'meta'], 'staging', 'readwrite'>;
 
-async function inStagingTx(connection: StoreConnection, work: (store: StagingStore) => Promise<void>): Promise<void> {
+/** `work` gets the staging store and the lock record as this transaction reads it. */
+async function inStagingTx(connection: StoreConnection, work: (store: StagingStore, lock: MetaRecord | undefined) => Promise<void>): Promise<void> {
   if (connection.closed) throw new StoreClosedError();
-  let tx: IDBPTransaction<PersonaDB, ['staging'], 'readwrite'> | undefined;
+  let tx: IDBPTransaction<PersonaDB, ['staging', 'meta'], 'readwrite'> | undefined;
   try {
-    tx = connection.db.transaction(['staging'], 'readwrite');
-    await work(tx.objectStore('staging'));
+    tx = connection.db.transaction(['staging', 'meta'], 'readwrite');
+    await work(tx.objectStore('staging'), await tx.objectStore('meta').get('lock'));
     await tx.done;
   } catch (error) {
     try {

@@ -242,6 +242,35 @@ describe('the lock', () => {
     flipped[30] = (flipped[30] ?? 0) ^ 1;
     await db.put('events', { ...first, sealedFields: flipped });
     await expect(store.events.get(first.id)).rejects.toMatchObject({ name: 'TamperedExportError' });
+    // Added: a field beside the box that was never sealed.
+    const recorded = await store.record({ kind: 'note', text: 'one more' });
+    const sealedRecord = (await db.get('events', recorded.id)) as Record<string, unknown>;
+    await db.put('events', { ...sealedRecord, text: 'planted in plain form' });
+    await expect(store.events.get(recorded.id)).rejects.toMatchObject({ name: 'TamperedExportError' });
+  });
+
+  test('a key put away while a transaction still holds it refuses to seal or open: never zeros', async () => {
+    const { FieldSeal } = await import('../../../src/store/lock/field-seal');
+    const seal = new FieldSeal(crypto.getRandomValues(new Uint8Array(32)));
+    const boxed = seal.seal('memories', { id: 'm1', text: 'kept' });
+    expect(seal.open('memories', boxed)).toEqual({ id: 'm1', text: 'kept' });
+    seal.wipe();
+    expect(() => seal.seal('memories', { id: 'm2', text: 'x' })).toThrow(LockedError);
+    expect(() => seal.open('memories', boxed)).toThrow(LockedError);
+  });
+
+  test('two tabs locking at once, then unlocking at once: both succeed and nothing is sealed twice', async () => {
+    const store = await filledStore();
+    const exported = await fullExport(store);
+    await store.lock.enable('pass phrase', FAST);
+    const other = await openTestStore({ name: store.name });
+    stores.push(other);
+    await expect.poll(async () => (await other.lock.status()).keyHeld, { timeout: 10_000 }).toBe(true);
+    await Promise.all([store.lock.lock(), other.lock.lock()]);
+    expect(await store.lock.status()).toMatchObject({ locked: true, keyHeld: false });
+    await Promise.all([store.lock.unlock('pass phrase'), other.lock.unlock('pass phrase')]);
+    expect(await fullExport(store)).toEqual(exported);
+    expect(await fullExport(other)).toEqual(exported);
   });
 });
 
@@ -297,6 +326,18 @@ describe('imports under the lock', () => {
     const target = await openTestStore();
     stores.push(target);
     await target.lock.enable('pass phrase', FAST);
+
+    // Rows staged before the lock was enabled are sealed by enabling it.
+    const early = await openTestStore();
+    stores.push(early);
+    const before = new StagingWriter(early.connection, 'early');
+    await before.add('memories', { id: 'm-early', text: `Staged ${SECRETS[3]} early` }, 64);
+    await before.flush();
+    expect(foundIn(await dumpDatabase(early.name), [SECRETS[3]])).toEqual([SECRETS[3]]);
+    await early.lock.enable('pass phrase', FAST);
+    expect(foundIn(await dumpDatabase(early.name), [SECRETS[3]])).toEqual([]);
+    await early.lock.disable('pass phrase');
+    expect(foundIn(await dumpDatabase(early.name), [SECRETS[3]])).toEqual([SECRETS[3]]);
 
     const staging = new StagingWriter(target.connection, 'probe');
     await staging.add('memories', { id: 'm-probe', text: `Staged ${SECRETS[2]} memory` }, 64);
