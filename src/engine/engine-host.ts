@@ -134,7 +134,15 @@ export class EngineHost {
     });
     const start = () => this.#start(store, bundled, createLocal, modelChannel, priors);
     if (store.connection.locked) this.#startWhenUnlocked = start;
-    else await start();
+    else {
+      try {
+        await start();
+      } catch (error) {
+        // Locked from another tab while starting: the engine waits for the unlock, as if it had opened locked.
+        if (!(error instanceof LockedError)) throw error;
+        this.#startWhenUnlocked = start;
+      }
+    }
     return this.status();
   }
 
@@ -156,6 +164,11 @@ export class EngineHost {
     }, bundled);
     await intelligence.start();
     const retrieval = intelligence.retrieval;
+    if (!retrieval && store.connection.locked) {
+      // Locked again (another tab, the auto-lock) while it loaded: not a failure of the store. Start again at unlock.
+      intelligence.stop();
+      throw new LockedError('the data was locked while the engine started');
+    }
     if (!retrieval) {
       store.close();
       throw new Error(this.#intelligenceStatus.problem ?? 'retrieval could not start');

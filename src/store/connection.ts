@@ -54,6 +54,8 @@ export class StoreConnection {
   readonly tokenizer: Tokenizer | null;
   #closed: CloseReason | undefined;
   readonly #releases: (() => void)[] = [];
+  /** Set while the lock changes form and has had to try again (see pauseContentWrites). */
+  #paused: Promise<void> | undefined;
   /**
    * Whether the content is sealed, as last seen: reads check it (they cannot wait for IndexedDB before returning a
    * transaction); every write re-reads the lock record inside its own transaction, so no write can race a lock.
@@ -177,6 +179,7 @@ export class StoreConnection {
     const names = [...new Set<S | 'meta'>([...stores, 'meta'])];
     const gated = options.whileLocked !== true && touchesLocked(stores);
     if (gated && this.locked) throw new LockedError();
+    while (gated && this.#paused) await this.#paused;
     const admitted = this.#admitted.then(() => (options.usesReserve === true ? undefined : this.#budget.check(options.adds, options.background)));
     this.#admitted = admitted.catch(() => undefined);
     await admitted;
@@ -193,7 +196,9 @@ export class StoreConnection {
         if (lock?.key === 'lock') {
           this.#locked = lock.locked;
           // Sealed, or this tab has no key to seal with: nothing may be written in plain form.
-          if (lock.locked || !this.#fieldSeal) throw new LockedError(lock.locked ? undefined : 'this tab has not unlocked the data');
+          if (lock.locked || !this.#fieldSeal || this.#fieldSeal.verifier !== lock.verifier) {
+            throw new LockedError(lock.locked ? undefined : 'this tab has not unlocked the data');
+          }
           // The key as of now (a wiped one refuses to seal, so the transaction aborts rather than seal under zeros).
           mode.seal = this.#fieldSeal;
           mode.sealWrites = true;
@@ -253,8 +258,24 @@ export class StoreConnection {
    */
   atRest<V>(store: 'staging', value: V, lock: MetaRecord | undefined): V {
     if (lock?.key !== 'lock') return value;
-    if (lock.locked || !this.#fieldSeal) throw new LockedError(lock.locked ? undefined : 'this tab has not unlocked the data');
+    if (lock.locked || this.#fieldSeal?.verifier !== lock.verifier) throw new LockedError(lock.locked ? undefined : 'this tab has not unlocked the data');
     return this.#fieldSeal.seal(store, value) as V;
+  }
+
+  /**
+   * Content writes from this connection wait until the returned function is called (the lock's change of form, on
+   * its retries, so this tab's own background writes cannot keep making its snapshot stale).
+   */
+  pauseContentWrites(): () => void {
+    let resume: () => void = () => undefined;
+    const paused = new Promise<void>((resolve) => {
+      resume = resolve;
+    });
+    this.#paused = paused;
+    return () => {
+      if (this.#paused === paused) this.#paused = undefined;
+      resume();
+    };
   }
 
   /** The lock's field key while this tab has unlocked; undefined forgets it. */

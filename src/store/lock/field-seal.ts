@@ -49,8 +49,15 @@ export class FieldSeal {
   /** Wiped keys refuse to work: a transaction still holding this seal must abort, never seal under zeros. */
   #wiped = false;
 
-  /** `key`: 32 bytes (the lock's field key, subkeyFromSecret with FIELD_KEY_INFO); copied, so the caller may wipe its own. */
-  constructor(key: Uint8Array) {
+  /**
+   * `key`: 32 bytes (the lock's field key, subkeyFromSecret with FIELD_KEY_INFO); copied, so the caller may wipe its
+   * own. `verifier`: the lock record's verifier for the same passphrase, so a write can tell this key belongs to the
+   * lock it finds (another tab may have set the lock up again with another passphrase).
+   */
+  constructor(
+    key: Uint8Array,
+    readonly verifier: string,
+  ) {
     if (key.length !== 32) throw new RangeError('a field key has 32 bytes');
     this.#key = key.slice();
   }

@@ -19,6 +19,7 @@ import { LOCKED_STORES, type LockRecord, type LockedStoreName } from '../schema'
 import { fromBase64, toBase64 } from '../transfer/bytes';
 import { LockedError } from '../../core/errors';
 import { FIELD_KEY_INFO, FieldSeal, isFieldSealed, type SealedStoreName } from './field-seal';
+import { whileNoImport } from '../transfer/import';
 import { KeyShare } from './key-share';
 import { decodeValue, encodeValue } from './sealed-value';
 
@@ -183,8 +184,9 @@ export class LockStore {
   /** Checks the passphrase (WrongPassphraseError changes nothing), restores every value and keeps the key. */
   async unlock(passphrase: string): Promise<LockStatus> {
     const secret = await this.#check(await this.#requireRecord(), passphrase);
-    // Read again after the KDF's second: another tab may have locked or unlocked meanwhile.
+    // Read again after the KDF's second: another tab may have locked, unlocked, or even set another passphrase.
     const record = await this.#requireRecord();
+    if (!(await matchesRecord(record, secret))) throw new WrongPassphraseError('the lock was set up again with another passphrase meanwhile');
     const hadKey = this.#held !== undefined;
     const wasLockedHere = this.connection.locked;
     const { key, seal } = await this.#hold(secret);
@@ -268,6 +270,13 @@ export class LockStore {
       secret.fill(0);
       throw new LockedError('the data was locked from another tab meanwhile');
     }
+    // Another call held the same secret while these keys were derived: keep its keys, in use by now.
+    const now = this.#held;
+    if (now && sameBytes(now.secret, secret)) {
+      keys.seal.wipe();
+      if (now.secret !== secret) secret.fill(0);
+      return now;
+    }
     if (this.#held && this.#held.secret !== secret) this.#held.secret.fill(0);
     this.#held = { secret, ...keys };
     this.connection.holdKey(keys.seal);
@@ -321,36 +330,65 @@ export class LockStore {
     next: (current: LockRecord | undefined) => LockRecord | undefined,
     lifecycle: 'locked' | 'unlocked',
   ): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const { snapshot, seq, record } = await this.#snapshot();
-      if (!check(record)) return;
-      const replaced: Snapshot = [];
-      for (const { store, keyPath, values } of snapshot) {
-        replaced.push({ store, keyPath, values: await Promise.all(values.map((value) => transform(store, keyPath, value))) });
+    // Imports stage rows outside the change counter: none may run while the staging rows are rewritten.
+    await whileNoImport(this.connection.channelKey, () => this.#replaceNow(check, transform, next, lifecycle));
+  }
+
+  async #replaceNow(
+    check: (current: LockRecord | undefined) => boolean,
+    transform: (store: SealedStoreName, keyPath: string, value: unknown) => unknown,
+    next: (current: LockRecord | undefined) => LockRecord | undefined,
+    lifecycle: 'locked' | 'unlocked',
+  ): Promise<void> {
+    let resume: (() => void) | undefined;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        // A write came in between (the embedder's, most often): this tab's content writes wait while it tries again.
+        if (attempt === 2) resume = this.connection.pauseContentWrites();
+        if (await this.#attempt(check, transform, next, lifecycle)) return;
+        if (attempt >= ATTEMPTS) throw new InvalidInputError('lock', `kept changing under other tabs' writes: ${ATTEMPTS} tries, try again`);
       }
-      try {
-        await this.connection.write(
-          FORMED_STORES,
-          async (tx, changes) => {
-            const current = await unchangedRecord(tx, seq);
-            if (!check(current)) throw new SnapshotStale();
-            for (const { store, values } of replaced) {
-              const objects = tx.objectStore(store);
-              await objects.clear();
-              await Promise.all(values.map((value) => objects.put(value as never)));
-            }
-            const following = next(current);
-            if (following) await tx.objectStore('meta').put(following);
-            else await tx.objectStore('meta').delete('lock');
-            changes.push(describeChange('meta', following ? 'put' : 'delete', ['lock']));
-          },
-          lifecycle,
-          { whileLocked: true, usesReserve: true },
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof SnapshotStale) || attempt >= ATTEMPTS) throw error;
-      }
+    } finally {
+      resume?.();
+    }
+  }
+
+  /** One snapshot and swap; false when a write came in between (nothing changed then). */
+  async #attempt(
+    check: (current: LockRecord | undefined) => boolean,
+    transform: (store: SealedStoreName, keyPath: string, value: unknown) => unknown,
+    next: (current: LockRecord | undefined) => LockRecord | undefined,
+    lifecycle: 'locked' | 'unlocked',
+  ): Promise<boolean> {
+    const { snapshot, seq, record } = await this.#snapshot();
+    if (!check(record)) return true;
+    const replaced: Snapshot = [];
+    for (const { store, keyPath, values } of snapshot) {
+      replaced.push({ store, keyPath, values: await Promise.all(values.map((value) => transform(store, keyPath, value))) });
+    }
+    try {
+      await this.connection.write(
+        FORMED_STORES,
+        async (tx, changes) => {
+          const current = await unchangedRecord(tx, seq);
+          if (!check(current)) throw new SnapshotStale();
+          for (const { store, values } of replaced) {
+            const objects = tx.objectStore(store);
+            await objects.clear();
+            await Promise.all(values.map((value) => objects.put(value as never)));
+          }
+          const following = next(current);
+          if (following) await tx.objectStore('meta').put(following);
+          else await tx.objectStore('meta').delete('lock');
+          changes.push(describeChange('meta', following ? 'put' : 'delete', ['lock']));
+        },
+        lifecycle,
+        { whileLocked: true, usesReserve: true },
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof SnapshotStale)) throw error;
+      return false;
     }
   }
 
@@ -369,9 +407,9 @@ export class LockStore {
 }
 
 async function keysOf(secret: Uint8Array<ArrayBuffer>): Promise<{ key: CryptoKey; seal: FieldSeal }> {
-  const { key } = await keysFromSecret(secret);
+  const { key, verifier } = await keysFromSecret(secret);
   const fieldKey = await subkeyFromSecret(secret, FIELD_KEY_INFO);
-  const seal = new FieldSeal(fieldKey);
+  const seal = new FieldSeal(fieldKey, toBase64(verifier));
   fieldKey.fill(0);
   return { key, seal };
 }

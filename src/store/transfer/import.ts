@@ -35,10 +35,18 @@ async function withStagedFile<T>(
   use: (importId: string, report: ImportReport) => Promise<T>,
 ): Promise<T> {
   // One import at a time per database, across tabs and workers: each import starts by clearing stale staging rows,
-  // which must never be another tab's import in progress. (Web Locks exist in browsers; Node tests are one process.)
+  // which must never be another tab's import in progress.
+  return whileNoImport(connection.channelKey, () => stageAndUse(connection, source, options, use));
+}
+
+/**
+ * Runs `work` while no import of this database runs, in any tab or worker (and keeps imports waiting until it ends):
+ * imports hold this Web Lock from staging to applying, and the lock's changes of form, which rewrite the staging
+ * rows, take it too. (Web Locks exist in browsers; Node tests are one process.)
+ */
+export function whileNoImport<T>(channelKey: string, work: () => Promise<T>): Promise<T> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-  if (locks) return locks.request(`persona-import:${connection.channelKey}`, () => stageAndUse(connection, source, options, use));
-  return stageAndUse(connection, source, options, use);
+  return locks ? (locks.request(`persona-import:${channelKey}`, work) as Promise<T>) : work();
 }
 
 async function stageAndUse<T>(

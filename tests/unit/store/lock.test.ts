@@ -251,12 +251,23 @@ describe('the lock', () => {
 
   test('a key put away while a transaction still holds it refuses to seal or open: never zeros', async () => {
     const { FieldSeal } = await import('../../../src/store/lock/field-seal');
-    const seal = new FieldSeal(crypto.getRandomValues(new Uint8Array(32)));
+    const seal = new FieldSeal(crypto.getRandomValues(new Uint8Array(32)), 'test-verifier');
     const boxed = seal.seal('memories', { id: 'm1', text: 'kept' });
     expect(seal.open('memories', boxed)).toEqual({ id: 'm1', text: 'kept' });
     seal.wipe();
     expect(() => seal.seal('memories', { id: 'm2', text: 'x' })).toThrow(LockedError);
     expect(() => seal.open('memories', boxed)).toThrow(LockedError);
+  });
+
+  test('a key that is not this lock\'s (set up again elsewhere with another passphrase) writes nothing', async () => {
+    const { FieldSeal } = await import('../../../src/store/lock/field-seal');
+    const store = await filledStore();
+    await store.lock.enable('pass phrase', FAST);
+    const before = await dumpDatabase(store.name);
+    store.connection.holdKey(new FieldSeal(crypto.getRandomValues(new Uint8Array(32)), 'a verifier of another lock'));
+    await expect(store.record({ kind: 'note', text: 'sealed under the wrong key' })).rejects.toBeInstanceOf(LockedError);
+    await expect(store.memories.add({ text: 'nor this' })).rejects.toBeInstanceOf(LockedError);
+    expect(await dumpDatabase(store.name)).toEqual(before);
   });
 
   test('two tabs locking at once, then unlocking at once: both succeed and nothing is sealed twice', async () => {
