@@ -54,6 +54,14 @@ const FORMED_STORES = [...LOCKED_STORES, 'staging'] as const;
 const IV_BYTES = 12;
 const ATTEMPTS = 5;
 
+/** One change of form (see LockStore #replace). */
+interface FormChange {
+  check: (current: LockRecord | undefined) => boolean;
+  transform: (store: SealedStoreName, keyPath: string, value: unknown) => unknown;
+  next: (current: LockRecord | undefined) => LockRecord | undefined;
+  lifecycle: 'locked' | 'unlocked';
+}
+
 /** A write came in between the snapshot and the transaction that replaces it: read again. */
 class SnapshotStale extends Error {}
 
@@ -324,42 +332,26 @@ export class LockStore {
    * `check` sees the lock record as of the snapshot, and again inside the swap: true to go on, false when the data is
    * already in the wanted form (another tab did it: nothing to do), or it throws to refuse.
    */
-  async #replace(
-    check: (current: LockRecord | undefined) => boolean,
-    transform: (store: SealedStoreName, keyPath: string, value: unknown) => unknown,
-    next: (current: LockRecord | undefined) => LockRecord | undefined,
-    lifecycle: 'locked' | 'unlocked',
-  ): Promise<void> {
+  async #replace(check: FormChange['check'], transform: FormChange['transform'], next: FormChange['next'], lifecycle: FormChange['lifecycle']): Promise<void> {
+    const change: FormChange = { check, transform, next, lifecycle };
     // Imports stage rows outside the change counter: none may run while the staging rows are rewritten.
-    await whileNoImport(this.connection.channelKey, () => this.#replaceNow(check, transform, next, lifecycle));
-  }
-
-  async #replaceNow(
-    check: (current: LockRecord | undefined) => boolean,
-    transform: (store: SealedStoreName, keyPath: string, value: unknown) => unknown,
-    next: (current: LockRecord | undefined) => LockRecord | undefined,
-    lifecycle: 'locked' | 'unlocked',
-  ): Promise<void> {
-    let resume: (() => void) | undefined;
-    try {
-      for (let attempt = 1; ; attempt++) {
-        // A write came in between (the embedder's, most often): this tab's content writes wait while it tries again.
-        if (attempt === 2) resume = this.connection.pauseContentWrites();
-        if (await this.#attempt(check, transform, next, lifecycle)) return;
-        if (attempt >= ATTEMPTS) throw new InvalidInputError('lock', `kept changing under other tabs' writes: ${ATTEMPTS} tries, try again`);
+    await whileNoImport(this.connection.channelKey, async () => {
+      let resume: (() => void) | undefined;
+      try {
+        for (let attempt = 1; ; attempt++) {
+          // A write came in between (the embedder's, most often): this tab's content writes wait while it tries again.
+          if (attempt === 2) resume = this.connection.pauseContentWrites();
+          if (await this.#attempt(change)) return;
+          if (attempt >= ATTEMPTS) throw new InvalidInputError('lock', `kept changing under other tabs' writes: ${ATTEMPTS} tries, try again`);
+        }
+      } finally {
+        resume?.();
       }
-    } finally {
-      resume?.();
-    }
+    });
   }
 
   /** One snapshot and swap; false when a write came in between (nothing changed then). */
-  async #attempt(
-    check: (current: LockRecord | undefined) => boolean,
-    transform: (store: SealedStoreName, keyPath: string, value: unknown) => unknown,
-    next: (current: LockRecord | undefined) => LockRecord | undefined,
-    lifecycle: 'locked' | 'unlocked',
-  ): Promise<boolean> {
+  async #attempt({ check, transform, next, lifecycle }: FormChange): Promise<boolean> {
     const { snapshot, seq, record } = await this.#snapshot();
     if (!check(record)) return true;
     const replaced: Snapshot = [];
