@@ -193,8 +193,9 @@ const malformed = fc.oneof(
 test(
   `${RUNS} malformed messages from an allowed host: each gets a named error, the frame keeps working, the data is unchanged`,
   async () => {
-    // The export must not move under the test by itself: the seeds' embedding finishes first.
-    await expect.poll(async () => (await persona.status()).intelligence, { timeout: 60_000 }).toMatchObject({ phase: 'ready', pending: 0 });
+    // The export must not move under the test by itself: the seeds' embedding finishes first. All 8 embedded, not
+    // only "nothing pending": a status read before the seeds' drain began still says ready with nothing pending.
+    await expect.poll(async () => (await persona.status()).intelligence, { timeout: 60_000 }).toMatchObject({ phase: 'ready', pending: 0, embedded: 8 });
     const before = await dataLines(await persona.export({ includeVectors: true }));
     const names = new Map<string, number>();
     await fc.assert(
