@@ -15,6 +15,7 @@
 // Scores depend only on the live corpus (N, df, |d|, avgdl are exact integers until the final division, and query
 // terms are summed in sorted order), so an index built incrementally scores exactly like one built afresh.
 import { SegmentIntegrityError } from './errors';
+import { KeywordArena, NORM_TABLE, grownCapacity, type KeywordKernelKind, type KeywordKernelPreference, type KeywordKernels } from './kernels/keyword-kernels';
 import { postingsProblem, type PostingsPayload } from './postings';
 
 export interface Bm25Options {
@@ -24,6 +25,11 @@ export interface Bm25Options {
   b?: number;
   /** Compaction runs when dead slots are at least `minDeadSlots` and at least `deadFraction` of all slots. */
   compaction?: { minDeadSlots?: number; deadFraction?: number };
+  /**
+   * Which loops score a query: 'auto' (default) runs the WebAssembly kernels where WebAssembly compiles, else the
+   * JavaScript ones; both give the same bits (see kernels/keyword-kernels.ts).
+   */
+  kernel?: KeywordKernelPreference;
 }
 
 export interface Bm25SearchOptions {
@@ -89,16 +95,9 @@ const DEAD_LENGTH = 0xffff_ffff;
 const NO_SLOTS = new Uint32Array(0);
 const NO_FREQS = new Uint8Array(0);
 
-/**
- * Arrays past this many entries grow by a quarter, not by doubling: at 100k documents doubling left the postings 40%
- * empty on average (2.9 MB), and the extra copies of growing by a quarter cost a few ms over a whole 100k ingest.
- */
-const DOUBLING_LIMIT = 64;
-
 function grown<A extends Uint8Array | Uint16Array | Uint32Array>(array: A, needed: number): A {
   if (needed <= array.length) return array;
-  const step = array.length < DOUBLING_LIMIT ? array.length * 2 : Math.ceil(array.length * 1.25);
-  const next = new (array.constructor as new (length: number) => A)(Math.max(needed, step, 16));
+  const next = new (array.constructor as new (length: number) => A)(grownCapacity(array.length, needed));
   next.set(array);
   return next;
 }
@@ -176,10 +175,9 @@ export class Bm25Index {
   readonly #minDeadSlots: number;
   readonly #deadFraction: number;
 
-  // Per slot.
+  // Per slot: ids here; lengths, live flags and query positions in the arena (with the query scratch).
   #ids: string[] = [];
-  #live = new Uint8Array(0);
-  #lengths = new Uint32Array(0);
+  readonly #arena: KeywordArena;
   #slotCount = 0;
   #slotOf = new Map<string, number>();
 
@@ -196,15 +194,10 @@ export class Bm25Index {
   #dfStale = false;
 
   // Query scratch, reused so a search allocates nothing proportional to the corpus.
-  /**
-   * A query's scores are kept compact, in the order documents are first touched: #position[slot] is the 1-based
-   * position of the slot's score in #scores (0: not touched yet) and #touched[position] the slot. Scoring then makes
-   * one random access per posting into a Uint32 array half the size of a Float64 one, and ranking reads the scores
-   * in sequence instead of at random.
-   */
-  #position = new Uint32Array(0);
-  #scores = new Float64Array(1);
-  #touched = new Uint32Array(1);
+  // A query's scores are kept compact, in the order documents are first touched: the arena's position[slot] is the
+  // 1-based position of the slot's score in its scores (0: not touched yet) and touched[position] the slot. Scoring
+  // then makes one random access per posting into a Uint32 array half the size of a Float64 one, and ranking reads
+  // the scores in sequence instead of at random.
   /** A group's summed tf per slot and the slots it touched (zeroed again after each group). */
   #groupTf = new Uint32Array(0);
   #groupSlots = new Uint32Array(0);
@@ -212,10 +205,11 @@ export class Bm25Index {
   #heap = new Uint32Array(0);
   #heapScores = new Float64Array(0);
   /**
-   * k1 × (1 − b + b × |d| / avgdl) per document length |d| below its size, for the avgdl it was built for: the
-   * per-posting division then becomes a lookup. Same expression, so the same bits as computing it in place.
+   * The arena's norm table, k1 × (1 − b + b × |d| / avgdl) per document length |d| below #normSize, holds the
+   * values for this avgdl: the per-posting division then becomes a lookup. Same expression, so the same bits as
+   * computing it in place.
    */
-  #normByLength = new Float64Array(0);
+  #normSize = 0;
   #normAverageLength = Number.NaN;
   /** See #onceTable: reused for each long term of a query. */
   #once = new Float64Array(0);
@@ -229,6 +223,12 @@ export class Bm25Index {
     if (!(this.b >= 0 && this.b <= 1)) throw new RangeError(`b must be between 0 and 1, got ${this.b}`);
     this.#minDeadSlots = options.compaction?.minDeadSlots ?? 1_024;
     this.#deadFraction = options.compaction?.deadFraction ?? 0.25;
+    this.#arena = new KeywordArena(options.kernel ?? 'auto');
+  }
+
+  /** Which loops score queries: the WebAssembly kernels, or the JavaScript fallback. */
+  get kernel(): KeywordKernelKind {
+    return this.#arena.kind;
   }
 
   /** An index over the live slots of a postings space, without re-tokenizing anything. */
@@ -273,9 +273,8 @@ export class Bm25Index {
   get bytes(): number {
     let bytes = 0;
     for (const list of this.#lists) bytes += list.slots.byteLength + list.freqs.byteLength;
-    const perDocument = [this.#lengths, this.#live, this.#position, this.#scores, this.#touched, this.#groupTf, this.#groupSlots];
-    for (const array of perDocument) bytes += array.byteLength;
-    return bytes;
+    for (const array of [this.#groupTf, this.#groupSlots, this.#heap, this.#heapScores, this.#once]) bytes += array.byteLength;
+    return bytes + this.#arena.byteLength;
   }
 
   /** Adds a document (term → frequency, e.g. from `termFrequencies`); an id already present is replaced. */
@@ -326,64 +325,85 @@ export class Bm25Index {
     const groups = this.#queryGroups(queryTerms);
     if (limit === 0 || groups.length === 0) return [];
 
-    if (this.#position.length < this.#slotCount) this.#position = new Uint32Array(this.#slotCount);
     // A query touches at most the postings of its lists: the compact scores need no room beyond that (a rare-word
-    // query then holds kilobytes of scratch, not a slot's worth per document).
+    // query then holds kilobytes of scratch, not a slot's worth per document). The kernels read one single-term
+    // list at a time, copied in.
     let postings = 0;
-    for (const { lists } of groups) for (const list of lists) postings += list.length;
-    const touchable = Math.min(postings, this.#slotCount) + 1;
-    if (this.#scores.length < touchable) {
-      this.#scores = new Float64Array(touchable);
-      this.#touched = new Uint32Array(touchable);
+    let longest = 0;
+    for (const { lists } of groups) {
+      for (const list of lists) postings += list.length;
+      if (lists.length === 1) longest = Math.max(longest, (lists[0] as PostingList).length);
     }
-    const position = this.#position;
-    const scores = this.#scores;
-    const touched = this.#touched;
-    const live = this.#live;
-    const lengths = this.#lengths;
+    const arena = this.#arena;
+    const touchable = Math.min(postings, this.#slotCount);
+    arena.reserveQuery(touchable, Math.min(limit, touchable), arena.kernels ? longest : 0);
     const documents = this.#liveCount;
     const averageLength = this.#totalLength / documents;
-    const { k1, b } = this;
-    const k1Plus1 = k1 + 1;
-    const normByLength = this.#norms(averageLength);
-    const tabled = normByLength.length;
+    const tabled = this.#norms(averageLength);
     let touchedCount = 0;
     try {
       for (const { lists } of [...groups].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))) {
-        if (lists.length > 1) {
-          touchedCount = this.#scoreGroup(lists, documents, averageLength, normByLength, touchedCount);
-          continue;
-        }
-        // The common case, written out: this loop is the whole cost of a query. Every contribution is > 0 (idf > 0,
-        // tf ≥ 1), so a zero score means "not touched yet".
-        const list = lists[0] as PostingList;
-        const df = list.live;
-        const idf = Math.log(1 + (documents - df + 0.5) / (df + 0.5));
-        const { slots, freqs } = list;
-        const length = list.length;
-        const once = this.#onceTable(idf, normByLength, length);
-        for (let i = 0; i < length; i++) {
-          const slot = slots[i] as number;
-          const dl = lengths[slot] as number;
-          const tf = freqs[i] as number;
-          let contribution: number;
-          // A dead slot's length reads DEAD_LENGTH (see #removeSlot), past the table: liveness is checked only there.
-          if (dl < tabled) contribution = tf === 1 && once ? (once[dl] as number) : (idf * tf * k1Plus1) / (tf + (normByLength[dl] as number));
-          else if (live[slot] === 0) continue;
-          else contribution = (idf * tf * k1Plus1) / (tf + k1 * (1 - b + (b * dl) / averageLength));
-          const at = position[slot] as number;
-          if (at === 0) {
-            // 0 + contribution is exactly contribution: the same bits as accumulating from zero.
-            position[slot] = ++touchedCount;
-            touched[touchedCount] = slot;
-            scores[touchedCount] = contribution;
-          } else scores[at] = (scores[at] as number) + contribution;
-        }
+        touchedCount =
+          lists.length > 1
+            ? this.#scoreGroup(lists, documents, averageLength, tabled, touchedCount)
+            : this.#scoreTerm(lists[0] as PostingList, documents, averageLength, tabled, touchedCount);
       }
-      return this.#best(touchedCount, limit, groups, options.filter);
+      const size = arena.kernels && !options.filter ? this.#bestByKernel(touchedCount, limit) : this.#bestByHeap(touchedCount, limit, options.filter);
+      return this.#hits(size, groups);
     } finally {
-      for (let at = 1; at <= touchedCount; at++) position[touched[at] as number] = 0;
+      this.#forget(touchedCount);
     }
+  }
+
+  /** Every touched slot's position back to 0, for the next query. */
+  #forget(touchedCount: number): void {
+    const arena = this.#arena;
+    if (arena.kernels) {
+      arena.kernels.forget(arena.layout.position, arena.layout.touched, touchedCount);
+      return;
+    }
+    const { position, touched } = arena;
+    for (let at = 1; at <= touchedCount; at++) position[touched[at] as number] = 0;
+  }
+
+  /** Adds one term's contributions to the query's scores; returns the new count of touched slots. */
+  #scoreTerm(list: PostingList, documents: number, averageLength: number, tabled: number, touchedCount: number): number {
+    const df = list.live;
+    const idf = Math.log(1 + (documents - df + 0.5) / (df + 0.5));
+    const length = list.length;
+    const arena = this.#arena;
+    const kernels = arena.kernels;
+    if (kernels) {
+      arena.postingSlots.set(list.slots.subarray(0, length));
+      arena.postingFreqs.set(list.freqs.subarray(0, length));
+      const l = arena.layout;
+      return kernels.accumulate(l.postingSlots, l.postingFreqs, length, l.lengths, l.live, l.position, l.scores, l.touched, touchedCount, l.norms, tabled, idf, this.k1, this.b, averageLength);
+    }
+    // The fallback, written out: this loop is the whole cost of a query. Every contribution is > 0 (idf > 0, tf ≥ 1),
+    // so a zero score means "not touched yet".
+    const { position, scores, touched, live, lengths, norms } = arena;
+    const { k1, b } = this;
+    const k1Plus1 = k1 + 1;
+    const { slots, freqs } = list;
+    const once = this.#onceTable(idf, tabled, length);
+    for (let i = 0; i < length; i++) {
+      const slot = slots[i] as number;
+      const dl = lengths[slot] as number;
+      const tf = freqs[i] as number;
+      let contribution: number;
+      // A dead slot's length reads DEAD_LENGTH (see #removeSlot), past the table: liveness is checked only there.
+      if (dl < tabled) contribution = tf === 1 && once ? (once[dl] as number) : (idf * tf * k1Plus1) / (tf + (norms[dl] as number));
+      else if (live[slot] === 0) continue;
+      else contribution = (idf * tf * k1Plus1) / (tf + k1 * (1 - b + (b * dl) / averageLength));
+      const at = position[slot] as number;
+      if (at === 0) {
+        // 0 + contribution is exactly contribution: the same bits as accumulating from zero.
+        position[slot] = ++touchedCount;
+        touched[touchedCount] = slot;
+        scores[touchedCount] = contribution;
+      } else scores[at] = (scores[at] as number) + contribution;
+    }
+    return touchedCount;
   }
 
   /**
@@ -391,28 +411,31 @@ export class Bm25Index {
    * loops use (so the same bits), when the term has more postings than the table has lengths; else undefined, and
    * the loops divide in place. Most postings have tf 1, so a long list's loop mostly reads instead of dividing.
    */
-  #onceTable(idf: number, normByLength: Float64Array, postings: number): Float64Array | undefined {
-    const size = normByLength.length;
-    if (postings <= size) return undefined;
-    if (this.#once.length < size) this.#once = new Float64Array(size);
+  #onceTable(idf: number, tabled: number, postings: number): Float64Array | undefined {
+    if (postings <= tabled) return undefined;
+    if (this.#once.length < tabled) this.#once = new Float64Array(tabled);
     const once = this.#once;
+    const norms = this.#arena.norms;
     const tf = 1;
     const k1Plus1 = this.k1 + 1;
-    for (let dl = 0; dl < size; dl++) once[dl] = (idf * tf * k1Plus1) / (tf + (normByLength[dl] as number));
+    for (let dl = 0; dl < tabled; dl++) once[dl] = (idf * tf * k1Plus1) / (tf + (norms[dl] as number));
     return once;
   }
 
-  /** The norm table for `averageLength` (see #normByLength), rebuilt only when avgdl or the longest length changed. */
-  #norms(averageLength: number): Float64Array {
+  /**
+   * Fills the arena's norm table for `averageLength` (see #normSize), only when avgdl or the longest length changed;
+   * returns how many lengths it holds.
+   */
+  #norms(averageLength: number): number {
     // Lengths past the table (rare: documents are capped at MAX_TOKENS_PER_TEXT terms) are computed in place.
-    const size = Math.min(this.#maxLength + 1, 4_096);
-    if (averageLength === this.#normAverageLength && this.#normByLength.length === size) return this.#normByLength;
-    if (this.#normByLength.length !== size) this.#normByLength = new Float64Array(size);
+    const size = Math.min(this.#maxLength + 1, NORM_TABLE);
+    if (averageLength === this.#normAverageLength && this.#normSize === size) return size;
     const { k1, b } = this;
-    const table = this.#normByLength;
+    const table = this.#arena.norms;
     for (let dl = 0; dl < size; dl++) table[dl] = k1 * (1 - b + (b * dl) / averageLength);
     this.#normAverageLength = averageLength;
-    return table;
+    this.#normSize = size;
+    return size;
   }
 
   /**
@@ -434,14 +457,14 @@ export class Bm25Index {
    * A group's tf per document and its df (documents holding any member), then one contribution per document, added
    * as the single-term loop adds it. Returns the new count of touched slots.
    */
-  #scoreGroup(lists: readonly PostingList[], documents: number, averageLength: number, normByLength: Float64Array, touchedCount: number): number {
+  #scoreGroup(lists: readonly PostingList[], documents: number, averageLength: number, tabled: number, touchedCount: number): number {
     if (this.#groupTf.length < this.#slotCount) this.#groupTf = new Uint32Array(this.#slotCount);
     let postings = 0;
     for (const list of lists) postings += list.length;
     if (this.#groupSlots.length < Math.min(postings, this.#slotCount)) this.#groupSlots = new Uint32Array(Math.min(postings, this.#slotCount));
     const tf = this.#groupTf;
     const slots = this.#groupSlots;
-    const live = this.#live;
+    const { position, scores, touched, live, lengths, norms } = this.#arena;
     let df = 0;
     for (const list of lists) {
       const { slots: listSlots, freqs } = list;
@@ -457,12 +480,7 @@ export class Bm25Index {
     const idf = Math.log(1 + (documents - df + 0.5) / (df + 0.5));
     const { k1, b } = this;
     const k1Plus1 = k1 + 1;
-    const tabled = normByLength.length;
-    const position = this.#position;
-    const scores = this.#scores;
-    const touched = this.#touched;
-    const lengths = this.#lengths;
-    const once = this.#onceTable(idf, normByLength, df);
+    const once = this.#onceTable(idf, tabled, df);
     // Each document gets one contribution, so the order they are visited in does not change any score.
     for (let i = 0; i < df; i++) {
       const slot = slots[i] as number;
@@ -470,7 +488,7 @@ export class Bm25Index {
       tf[slot] = 0;
       const dl = lengths[slot] as number;
       let contribution: number;
-      if (dl < tabled) contribution = docTf === 1 && once ? (once[dl] as number) : (idf * docTf * k1Plus1) / (docTf + (normByLength[dl] as number));
+      if (dl < tabled) contribution = docTf === 1 && once ? (once[dl] as number) : (idf * docTf * k1Plus1) / (docTf + (norms[dl] as number));
       else contribution = (idf * docTf * k1Plus1) / (docTf + k1 * (1 - b + (b * dl) / averageLength));
       const at = position[slot] as number;
       if (at === 0) {
@@ -488,7 +506,8 @@ export class Bm25Index {
     this.#recount();
     const renumbered = new Int32Array(this.#slotCount).fill(-1);
     let slots = 0;
-    for (let slot = 0; slot < this.#slotCount; slot++) if (this.#live[slot] === 1) renumbered[slot] = slots++;
+    const { live, lengths } = this.#arena;
+    for (let slot = 0; slot < this.#slotCount; slot++) if (live[slot] === 1) renumbered[slot] = slots++;
 
     const termNames: string[] = [];
     const lists: PostingList[] = [];
@@ -502,20 +521,20 @@ export class Bm25Index {
       lists.push(list);
     });
 
+    // Lengths move down in place (a slot's new number is never above its old one); the arena keeps its capacity.
     const ids: string[] = new Array<string>(slots);
-    const lengths = new Uint32Array(Math.max(slots, 16));
     for (let slot = 0; slot < this.#slotCount; slot++) {
       const next = renumbered[slot] as number;
       if (next < 0) continue;
       const id = this.#ids[slot] as string;
       ids[next] = id;
       this.#slotOf.set(id, next);
-      lengths[next] = this.#lengths[slot] as number;
+      lengths[next] = lengths[slot] as number;
     }
+    lengths.fill(0, slots, this.#slotCount);
+    live.fill(1, 0, slots).fill(0, slots, this.#slotCount);
 
     this.#ids = ids;
-    this.#lengths = lengths;
-    this.#live = new Uint8Array(lengths.length).fill(1, 0, slots);
     this.#termNames = termNames;
     this.#lists = lists;
     this.#slotCount = slots;
@@ -531,19 +550,16 @@ export class Bm25Index {
   }
 
   /**
-   * The best `limit` of the touched slots, best first (equal scores: the smaller id first). A bounded min-heap of
-   * slots whose root is the worst kept, written out here rather than through TopK: a query touches thousands of
-   * documents and BM25 scores tie often (same term, same tf, same length), so most candidates are decided by an inline
-   * comparison with the root instead of a comparator call.
+   * The best `limit` of the touched positions (see #position), best first, into #heap and #heapScores; returns how
+   * many. Equal scores: the smaller id first. A bounded min-heap of positions whose root is the worst kept, written
+   * out here rather than through TopK: a query touches thousands of documents and BM25 scores tie often (same term,
+   * same tf, same length), so most candidates are decided by an inline comparison with the root instead of a
+   * comparator call. The fallback, and the path for filtered queries.
    */
-  #best(count: number, limit: number, groups: readonly { members: string[]; lists: PostingList[] }[], filter?: (id: string) => boolean): Bm25Hit[] {
-    const scores = this.#scores;
-    const touched = this.#touched;
+  #bestByHeap(count: number, limit: number, filter?: (id: string) => boolean): number {
+    this.#reserveBest(limit);
+    const { scores, touched } = this.#arena;
     const ids = this.#ids;
-    if (this.#heap.length < limit) {
-      this.#heap = new Uint32Array(limit);
-      this.#heapScores = new Float64Array(limit);
-    }
     // The heap holds positions (see #position) and, beside them, their scores, so a comparison reads no score
     // through a position; ids are compared only between equal scores. Written out, without a comparator function.
     const heap = this.#heap;
@@ -598,7 +614,51 @@ export class Bm25Index {
       heapScores[at] = score;
       worstScore = heapScores[0] as number;
     }
-    // Best first: at most `limit` (50 for a hybrid query) positions, sorted by insertion.
+    this.#sortBest(size);
+    return size;
+  }
+
+  /**
+   * What #bestByHeap finds, through the kernels: the limit-th best score as a plain number, then the positions
+   * above it and, of those equal to it, the ones with the smallest ids. Only ties ever compare ids.
+   */
+  #bestByKernel(count: number, limit: number): number {
+    const arena = this.#arena;
+    const kernels = arena.kernels as KeywordKernels;
+    const l = arena.layout;
+    const size = Math.min(limit, count);
+    this.#reserveBest(size);
+    const heap = this.#heap;
+    // Every touched position when there are no more than asked for; else the `size` best.
+    const above = size < count ? kernels.partition(l.scores, count, kernels.kthLargest(l.scores, count, size, l.heap), l.above, l.tied, l.tiedCount) : size;
+    if (size === count) for (let i = 0; i < size; i++) heap[i] = i + 1;
+    else heap.set(arena.above.subarray(0, above));
+    if (above < size) {
+      const { touched } = arena;
+      const ids = this.#ids;
+      const idOf = (position: number): string => ids[touched[position] as number] as string;
+      smallestIds(arena.tied, arena.tiedCount, heap.subarray(above, size), idOf);
+    }
+    const { scores } = arena;
+    const heapScores = this.#heapScores;
+    for (let i = 0; i < size; i++) heapScores[i] = scores[heap[i] as number] as number;
+    this.#sortBest(size);
+    return size;
+  }
+
+  #reserveBest(limit: number): void {
+    if (this.#heap.length < limit) {
+      this.#heap = new Uint32Array(limit);
+      this.#heapScores = new Float64Array(limit);
+    }
+  }
+
+  /** Sorts the first `size` positions of #heap (scores beside them in #heapScores) best first: insertion, ≤ limit. */
+  #sortBest(size: number): void {
+    const heap = this.#heap;
+    const heapScores = this.#heapScores;
+    const { touched } = this.#arena;
+    const ids = this.#ids;
     for (let i = 1; i < size; i++) {
       const position = heap[i] as number;
       const score = heapScores[i] as number;
@@ -613,6 +673,13 @@ export class Bm25Index {
       heap[j + 1] = position;
       heapScores[j + 1] = score;
     }
+  }
+
+  /** Hits for the first `size` positions of #heap, with the query terms each document contains. */
+  #hits(size: number, groups: readonly { members: string[]; lists: PostingList[] }[]): Bm25Hit[] {
+    const heap = this.#heap;
+    const { scores, touched } = this.#arena;
+    const ids = this.#ids;
     // The query's members in query order (groups in query order, members in group order) and their lists.
     const members = groups.flatMap((group) => group.members);
     const lists = groups.flatMap((group) => group.lists);
@@ -639,35 +706,35 @@ export class Bm25Index {
   /** Claims the next slot for `id`; postings are the caller's job. */
   #newSlot(id: string): number {
     const slot = this.#slotCount++;
-    this.#live = grown(this.#live, this.#slotCount);
-    this.#lengths = grown(this.#lengths, this.#slotCount);
+    this.#arena.reserveSlots(this.#slotCount);
     this.#ids[slot] = id;
     this.#slotOf.set(id, slot);
-    this.#live[slot] = 1;
+    this.#arena.live[slot] = 1;
     this.#liveCount++;
     return slot;
   }
 
   #setLength(slot: number, length: number): void {
-    this.#lengths[slot] = length;
+    this.#arena.lengths[slot] = length;
     if (length > this.#maxLength) this.#maxLength = length;
     this.#totalLength += length;
   }
 
   #removeSlot(slot: number): void {
-    this.#live[slot] = 0;
+    const { live, lengths } = this.#arena;
+    live[slot] = 0;
     this.#slotOf.delete(this.#ids[slot] as string);
     this.#liveCount--;
     this.#deadSlots++;
-    this.#totalLength -= this.#lengths[slot] as number;
-    this.#lengths[slot] = DEAD_LENGTH;
+    this.#totalLength -= lengths[slot] as number;
+    lengths[slot] = DEAD_LENGTH;
     this.#dfStale = true;
   }
 
   /** Makes every list's live count its exact df again after removals: one pass over all postings. */
   #recount(): void {
     if (!this.#dfStale) return;
-    const live = this.#live;
+    const live = this.#arena.live;
     for (const list of this.#lists) {
       const { slots, length } = list;
       let count = 0;
@@ -781,4 +848,43 @@ function matchedTerms(slot: number, members: readonly string[], lists: readonly 
     if (!found.includes(member) && (lists[m] as PostingList).contains(slot)) found.push(member);
   });
   return found;
+}
+
+/**
+ * Writes into `out` the `out.length` positions of `tied[0..count)` whose documents have the smallest ids: a bounded
+ * max-heap by id, whose root (the largest id kept) turns most later candidates away with one comparison.
+ */
+function smallestIds(tied: Uint32Array, count: number, out: Uint32Array, idOf: (position: number) => string): void {
+  const wanted = out.length;
+  if (count === wanted) {
+    out.set(tied.subarray(0, count));
+    return;
+  }
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    const position = tied[i] as number;
+    const id = idOf(position);
+    if (size < wanted) {
+      let at = size++;
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        if (idOf(out[parent] as number) >= id) break;
+        out[at] = out[parent] as number;
+        at = parent;
+      }
+      out[at] = position;
+      continue;
+    }
+    if (id >= idOf(out[0] as number)) continue;
+    let at = 0;
+    for (;;) {
+      let child = 2 * at + 1;
+      if (child >= wanted) break;
+      if (child + 1 < wanted && idOf(out[child + 1] as number) > idOf(out[child] as number)) child++;
+      if (idOf(out[child] as number) <= id) break;
+      out[at] = out[child] as number;
+      at = child;
+    }
+    out[at] = position;
+  }
 }

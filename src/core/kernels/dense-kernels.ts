@@ -7,12 +7,12 @@
 // at run time and specialised to the dimension, with signatures and codes kept in its memory so nothing is copied
 // per query; and plain JavaScript over the same layout, used where WebAssembly SIMD is unavailable. All three
 // kernels are integer-exact, so the two paths agree bit for bit.
+import { memoryFor, regrow } from './arena-memory';
 import { FunctionBuilder, Op, Simd, emitModule, i32, i64, uleb, v128 } from './wasm-emitter';
 
 export type KernelKind = 'wasm-simd' | 'js';
 export type KernelPreference = 'auto' | KernelKind;
 
-const PAGE = 65_536;
 /** Query signature words held in i64 locals (more are re-read from memory, where they stay in L1). */
 const QUERY_LOCALS = 16;
 /** Candidates whose rows the dot-product kernel touches together, one block ahead of the one it scores. */
@@ -94,7 +94,7 @@ export class DenseArena {
     const module = preference === 'js' ? undefined : simdModule(this.codeStride / 16, this.signStride / 4);
     if (preference === 'wasm-simd' && !module) throw new Error('WebAssembly SIMD is not available here');
     if (module) {
-      this.#memory = new WebAssembly.Memory({ initial: Math.ceil(this.#layout.end / PAGE) });
+      this.#memory = memoryFor(this.#layout.end);
       this.#wasm = new WebAssembly.Instance(module, { env: { memory: this.#memory } }).exports as unknown as WasmExports;
       this.#buffer = this.#memory.buffer;
       this.kind = 'wasm-simd';
@@ -125,22 +125,12 @@ export class DenseArena {
       [old.scales, next.scales, old.capacity * 4],
       [old.live, next.live, old.capacity],
     ];
-    if (this.#memory) {
-      const pages = Math.ceil(next.end / PAGE) - this.#memory.buffer.byteLength / PAGE;
-      if (pages > 0) this.#memory.grow(pages);
-      this.#buffer = this.#memory.buffer;
-      const bytes = new Uint8Array(this.#buffer);
-      // Every region only moves up, so moving the last one first never overwrites one not yet moved.
-      for (const [from, to, length] of keep.reverse()) if (from !== to) bytes.copyWithin(to, from, from + length);
-      // What lay there before (other regions' old bytes) must read as zero: row padding and live flags rely on it.
-      for (const [, to, length] of keep) bytes.fill(0, to + length, to + (length / old.capacity) * next.capacity);
-    } else {
-      const buffer = new ArrayBuffer(next.end);
-      const bytes = new Uint8Array(buffer);
-      const before = new Uint8Array(this.#buffer);
-      for (const [from, to, length] of keep) bytes.set(before.subarray(from, from + length), to);
-      this.#buffer = buffer;
-    }
+    this.#buffer = regrow(
+      this.#memory,
+      this.#buffer,
+      next.end,
+      keep.map(([from, to, length]) => ({ from, to, length, grownLength: (length / old.capacity) * next.capacity })),
+    );
     this.#layout = next;
     this.#views();
   }

@@ -1,5 +1,5 @@
-// A tiny WebAssembly binary emitter: just what the dense-search kernels need (one imported memory, functions of
-// i32 parameters, i32/v128 locals, a few dozen scalar and SIMD opcodes). It lets the kernels be written here in
+// A tiny WebAssembly binary emitter: just what the search kernels need (one imported memory, functions of i32 and
+// f64 parameters, i32/i64/f64/v128 locals, a few dozen scalar and SIMD opcodes). It lets the kernels be written here in
 // TypeScript and assembled at run time, in Node, pages and workers alike, with no native toolchain, no build step
 // and no fetch; the CSP's 'wasm-unsafe-eval' permits compiling the bytes.
 //
@@ -8,8 +8,9 @@
 
 export const i32 = 0x7f;
 export const i64 = 0x7e;
+export const f64 = 0x7c;
 export const v128 = 0x7b;
-export type ValueType = typeof i32 | typeof i64 | typeof v128;
+export type ValueType = typeof i32 | typeof i64 | typeof f64 | typeof v128;
 
 /** Scalar opcodes, one byte each. */
 export const Op = {
@@ -26,13 +27,17 @@ export const Op = {
   localTee: 0x22,
   i32Load: 0x28,
   i64Load: 0x29,
+  f64Load: 0x2b,
   i32Load8U: 0x2d,
   i32Load16U: 0x2f,
   i32Store: 0x36,
+  f64Store: 0x39,
   i32Store16: 0x3b,
   i32Const: 0x41,
+  f64Const: 0x44,
   i32Eqz: 0x45,
   i32Eq: 0x46,
+  i32Ne: 0x47,
   i32LtU: 0x49,
   i32GtU: 0x4b,
   i32GeU: 0x4f,
@@ -45,10 +50,20 @@ export const Op = {
   i32Xor: 0x73,
   i32Shl: 0x74,
   i32ShrU: 0x76,
+  f64Eq: 0x61,
+  f64Lt: 0x63,
+  f64Gt: 0x64,
+  f64Le: 0x65,
+  f64Ge: 0x66,
   i64Popcnt: 0x7b,
   i64Add: 0x7c,
   i64Xor: 0x85,
+  f64Add: 0xa0,
+  f64Sub: 0xa1,
+  f64Mul: 0xa2,
+  f64Div: 0xa3,
   i32WrapI64: 0xa7,
+  f64ConvertI32U: 0xb8,
 } as const;
 
 /** SIMD opcodes (emitted after the 0xfd prefix). */
@@ -150,6 +165,11 @@ export class FunctionBuilder {
 
   const(value: number): this {
     return this.op(Op.i32Const, sleb(value));
+  }
+
+  /** An f64 constant (its IEEE-754 bits, little-endian). */
+  f64(value: number): this {
+    return this.op(Op.f64Const, Array.from(new Uint8Array(Float64Array.of(value).buffer)));
   }
 
   /** A memory access with alignment hint log2(align) and a constant byte offset. */
