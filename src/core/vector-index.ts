@@ -281,6 +281,7 @@ export class VectorIndex {
    */
   #prefilter(q: Float32Array, wanted: number, filter?: (id: string) => boolean): number {
     const arena = this.#arena;
+    arena.reserveCandidates(Math.min(wanted, this.#count));
     const querySigns = arena.querySigns;
     querySigns.fill(0);
     for (let d = 0; d < this.dim; d++) if ((q[d] as number) > 0) querySigns[d >>> 5] = ((querySigns[d >>> 5] as number) | (1 << (d & 31))) >>> 0;

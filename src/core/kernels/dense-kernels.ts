@@ -17,14 +17,18 @@ export type KernelPreference = 'auto' | KernelKind;
 const QUERY_LOCALS = 16;
 /** Candidates whose rows the dot-product kernel touches together, one block ahead of the one it scores. */
 const TOUCH_BLOCK = 32;
+/** Candidates a new arena has room for; a query asking for more grows it (see reserveCandidates). */
+const INITIAL_CANDIDATES = 1_024;
 /** Rows the Hamming loop takes per turn (a power of two). */
 const HAMMING_UNROLL = 8;
 
 const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
-/** Region offsets in bytes for a capacity. The header (query, query signature, histogram) never moves. */
+/** Region offsets in bytes for the capacities. The header (query, query signature, histogram) never moves. */
 interface Layout {
   capacity: number;
+  /** Candidates a query may collect (its candidates and their dot products are sized to it, not to the index). */
+  candidateCapacity: number;
   codes: number;
   signs: number;
   scales: number;
@@ -90,7 +94,7 @@ export class DenseArena {
     this.#histogramOffset = this.#querySignsOffset + this.signStride * 4;
     // Code rows start on a cache line: a 384-byte row then spans 6 lines, not 7.
     this.#header = Math.ceil((this.#histogramOffset + (dim + 2) * 4) / 64) * 64;
-    this.#layout = this.#plan(capacity);
+    this.#layout = this.#plan(capacity, INITIAL_CANDIDATES);
     const module = preference === 'js' ? undefined : simdModule(this.codeStride / 16, this.signStride / 4);
     if (preference === 'wasm-simd' && !module) throw new Error('WebAssembly SIMD is not available here');
     if (module) {
@@ -118,7 +122,22 @@ export class DenseArena {
   reserve(capacity: number): void {
     const old = this.#layout;
     if (capacity <= old.capacity) return;
-    const next = this.#plan(capacity);
+    this.#regrow(this.#plan(capacity, old.candidateCapacity));
+  }
+
+  /**
+   * Room for a query to collect `candidates` slots. Call it before the query writes anything: in the JavaScript
+   * fallback growing copies only the stored rows, not the per-query scratch.
+   */
+  reserveCandidates(candidates: number): void {
+    const old = this.#layout;
+    if (candidates <= old.candidateCapacity) return;
+    this.#regrow(this.#plan(old.capacity, Math.max(candidates, Math.ceil(old.candidateCapacity * 1.5))));
+  }
+
+  /** Moves to the layout `next` (capacities never shrink), keeping every stored row. */
+  #regrow(next: Layout): void {
+    const old = this.#layout;
     const keep: [number, number, number][] = [
       [old.codes, next.codes, old.capacity * this.codeStride],
       [old.signs, next.signs, old.capacity * this.signStride * 4],
@@ -199,7 +218,7 @@ export class DenseArena {
     }
   }
 
-  #plan(capacity: number): Layout {
+  #plan(capacity: number, candidateCapacity: number): Layout {
     const codes = this.#header;
     const signs = codes + capacity * this.codeStride;
     const scales = signs + capacity * this.signStride * 4;
@@ -208,8 +227,8 @@ export class DenseArena {
     // 32 bytes past the last distance: collect reads 16 at a time. One candidate past the last: it stores before
     // deciding whether to keep.
     const candidates = distances + align16(capacity * 2 + 32);
-    const dots = candidates + align16((capacity + 4) * 4);
-    return { capacity, codes, signs, scales, live, distances, candidates, dots, end: dots + align16((capacity + 4) * 4) };
+    const dots = candidates + align16((candidateCapacity + 4) * 4);
+    return { capacity, candidateCapacity, codes, signs, scales, live, distances, candidates, dots, end: dots + align16((candidateCapacity + 4) * 4) };
   }
 
   #views(): void {
@@ -223,8 +242,8 @@ export class DenseArena {
     this.scales = new Float32Array(b, l.scales, l.capacity);
     this.live = new Uint8Array(b, l.live, l.capacity);
     this.distances = new Uint16Array(b, l.distances, l.capacity);
-    this.candidates = new Int32Array(b, l.candidates, l.capacity + 4);
-    this.dots = new Int32Array(b, l.dots, l.capacity + 4);
+    this.candidates = new Int32Array(b, l.candidates, l.candidateCapacity + 4);
+    this.dots = new Int32Array(b, l.dots, l.candidateCapacity + 4);
   }
 }
 

@@ -71,6 +71,8 @@ function arenas(dim: number, count: number, seed: number): DenseArena[] {
     const arena = new DenseArena(dim, 3, kind);
     arena.reserve(Math.max(3, count >> 1));
     arena.reserve(count);
+    // Room for every slot as a candidate (the tests collect them all), taken before the query is written.
+    arena.reserveCandidates(count);
     rows.forEach((row, slot) => {
       arena.codes.set(row.codes, slot * arena.codeStride);
       arena.signs.set(row.signs, slot * arena.signStride);
