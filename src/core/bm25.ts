@@ -39,9 +39,13 @@ export interface Bm25SearchOptions {
   filter?: (id: string) => boolean;
 }
 
-export interface Bm25Hit {
+/** A document and its BM25 score (see Bm25Index.rank). */
+export interface RankedDocument {
   id: string;
   score: number;
+}
+
+export interface Bm25Hit extends RankedDocument {
   /**
    * The distinct query terms this document contains, in query order: what a "why this result" line can show. For a
    * group of variants, the members the document contains (its own words: "hiked" for a query "hiking").
@@ -319,6 +323,29 @@ export class Bm25Index {
    * Documents matching no term are never returned.
    */
   search(queryTerms: Iterable<QueryTerm>, options: Bm25SearchOptions = {}): Bm25Hit[] {
+    return this.#search(queryTerms, options, true) as Bm25Hit[];
+  }
+
+  /**
+   * What `search` finds, without each hit's matched terms: for a caller that shows only a few of the hits (a
+   * hybrid query fuses 50 and keeps 10), which then asks `matchedTerms` for those.
+   */
+  rank(queryTerms: Iterable<QueryTerm>, options: Bm25SearchOptions = {}): RankedDocument[] {
+    return this.#search(queryTerms, options, false);
+  }
+
+  /** For each of `ids`, the query terms its document contains, as `search` reports them ([] for an unknown id). */
+  matchedTerms(ids: readonly string[], queryTerms: Iterable<QueryTerm>): string[][] {
+    const groups = this.#queryGroups(queryTerms);
+    const members = groups.flatMap((group) => group.members);
+    const lists = groups.flatMap((group) => group.lists);
+    return ids.map((id) => {
+      const slot = this.#slotOf.get(id);
+      return slot === undefined ? [] : matchedTerms(slot, members, lists);
+    });
+  }
+
+  #search(queryTerms: Iterable<QueryTerm>, options: Bm25SearchOptions, withTerms: boolean): RankedDocument[] {
     const limit = options.limit ?? 10;
     if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a whole number ≥ 0, got ${limit}`);
     this.#recount();
@@ -349,7 +376,7 @@ export class Bm25Index {
             : this.#scoreTerm(lists[0] as PostingList, documents, averageLength, tabled, touchedCount);
       }
       const size = arena.kernels && !options.filter ? this.#bestByKernel(touchedCount, limit) : this.#bestByHeap(touchedCount, limit, options.filter);
-      return this.#hits(size, groups);
+      return this.#hits(size, withTerms ? groups : undefined);
     } finally {
       this.#forget(touchedCount);
     }
@@ -630,7 +657,7 @@ export class Bm25Index {
     this.#reserveBest(size);
     const heap = this.#heap;
     // Every touched position when there are no more than asked for; else the `size` best.
-    const above = size < count ? kernels.partition(l.scores, count, kernels.kthLargest(l.scores, count, size, l.heap), l.above, l.tied, l.tiedCount) : size;
+    const above = size < count ? kernels.partition(l.scores, count, kernels.kthLargest(l.scores, count, size, l.heap), l.above, l.tied, l.tiedCount, 0) : size;
     if (size === count) for (let i = 0; i < size; i++) heap[i] = i + 1;
     else heap.set(arena.above.subarray(0, above));
     if (above < size) {
@@ -675,19 +702,27 @@ export class Bm25Index {
     }
   }
 
-  /** Hits for the first `size` positions of #heap, with the query terms each document contains. */
-  #hits(size: number, groups: readonly { members: string[]; lists: PostingList[] }[]): Bm25Hit[] {
+  /** Hits for the first `size` positions of #heap; with `groups`, with the query terms each document contains. */
+  #hits(size: number, groups: readonly { members: string[]; lists: PostingList[] }[] | undefined): RankedDocument[] {
     const heap = this.#heap;
     const { scores, touched } = this.#arena;
     const ids = this.#ids;
+    const hits = new Array<RankedDocument>(size);
+    if (!groups) {
+      for (let i = 0; i < size; i++) {
+        const at = heap[i] as number;
+        hits[i] = { id: ids[touched[at] as number] as string, score: scores[at] as number };
+      }
+      return hits;
+    }
     // The query's members in query order (groups in query order, members in group order) and their lists.
     const members = groups.flatMap((group) => group.members);
     const lists = groups.flatMap((group) => group.lists);
-    const hits = new Array<Bm25Hit>(size);
     for (let i = 0; i < size; i++) {
       const at = heap[i] as number;
       const slot = touched[at] as number;
-      hits[i] = { id: ids[slot] as string, score: scores[at] as number, matchedTerms: matchedTerms(slot, members, lists) };
+      const hit: Bm25Hit = { id: ids[slot] as string, score: scores[at] as number, matchedTerms: matchedTerms(slot, members, lists) };
+      hits[i] = hit;
     }
     return hits;
   }

@@ -120,8 +120,8 @@ export class HybridRetriever {
     if (limit < 1) return [];
     const depth = options.depth ?? Math.max(50, 5 * limit);
     const filter = this.#filter(options);
-    const keywordHits = this.keyword.search(this.#queryTerms(query.text, options.expandTerms ?? true), { limit: depth, ...(filter ? { filter } : {}) });
-    const matched = new Map(keywordHits.map((hit) => [hit.id, hit.matchedTerms]));
+    const queryTerms = this.#queryTerms(query.text, options.expandTerms ?? true);
+    const keywordHits = this.keyword.rank(queryTerms, { limit: depth, ...(filter ? { filter } : {}) });
     const lists: Record<string, { id: string; score: number }[]> = { keyword: keywordHits };
     if (query.vector && this.#dense) {
       lists.dense = this.#dense.search(query.vector, { limit: depth, ...(filter ? { filter } : {}), ...(options.exact ? { exact: options.exact } : {}) });
@@ -141,6 +141,10 @@ export class HybridRetriever {
     const lambda = options.mmrLambda ?? 0.7;
     const dense = this.#dense;
     hits = lambda < 1 && dense ? mmr(bestHits(hits, depth), (a, b) => dense.similarity(a, b), { limit, lambda }) : bestHits(hits, limit);
+    // Matched terms only for the hits kept, and only for those the keyword list found (the words it found them by).
+    const found = hits.filter((hit) => hit.parts.lists.keyword).map((hit) => hit.id);
+    const terms = this.keyword.matchedTerms(found, queryTerms);
+    const matched = new Map(found.map((id, i) => [id, terms[i] ?? []]));
     return hits.map((hit) => ({ ...hit, parts: { ...hit.parts, matchedTerms: matched.get(hit.id) ?? [] } }));
   }
 

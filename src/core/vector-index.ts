@@ -85,14 +85,10 @@ export class VectorIndex {
   /** 32-bit words of 2-bit residuals per slot: component d in bits 2(d mod 16) of word ⌊d / 16⌋. */
   readonly #residualStride: number;
   #residuals: Uint32Array[] = [];
-  /** Per-query scratch, reused: the refinement's lookup tables, the candidates' int8 scores. */
+  /** Per-query scratch, reused: the refinement's lookup tables. */
   #table = new Int32Array(0);
-  #scores = new Float64Array(0);
-  /** The heap that finds the re-rank's bar (see kthLargest). */
-  #selection = new Float64Array(0);
-  /** Candidate positions above the re-rank's bar, and at it. */
+  /** The candidates the re-rank keeps (numbered as the arena's `candidates`), then the refinement's order. */
   #chosen = new Int32Array(0);
-  #tied = new Int32Array(0);
   /** The re-rank's kept hits (see Ranked) and the refinement's scores, sized to the largest `keep` asked for. */
   #ranked: Ranked = { slots: new Int32Array(0), scores: new Float64Array(0), products: new Float64Array(0), size: 0, inverse: 1 };
   #refined = new Float64Array(0);
@@ -321,33 +317,20 @@ export class VectorIndex {
     const multiplier = max > 0 ? arena.queryMax / max : 1;
     for (let d = 0; d < this.dim; d++) query[d] = Math.round((q[d] as number) * multiplier);
     arena.dot(n);
-    const { candidates, dots, scales } = arena;
-    const ids = this.#ids;
     const size = Math.min(keep, n);
-    if (this.#scores.length < n) {
-      const length = Math.max(n, 2 * this.#scores.length);
-      this.#scores = new Float64Array(length);
-      this.#selection = new Float64Array(length);
-      this.#tied = new Int32Array(length);
-    }
-    const all = this.#scores;
-    for (let i = 0; i < n; i++) all[i] = (dots[i] as number) * (scales[candidates[i] as number] as number);
-    // The size-th best score, then only the candidates at or above it are sorted.
-    const bar = size < n ? kthLargest(all, n, size - 1, this.#selection) : Number.NEGATIVE_INFINITY;
+    let above = arena.select(n, size);
+    const { candidates, dots, scores: all } = arena;
+    const ids = this.#ids;
     const ranked = this.#rankedFor(size);
     const chosen = this.#chosen;
-    const tied = this.#tied;
-    let above = 0;
-    let atBar = 0;
-    for (let i = 0; i < n; i++) {
-      const score = all[i] as number;
-      // At most size − 1 scores lie strictly above the size-th best, so `chosen` (size long) never overflows.
-      if (score > bar) chosen[above++] = i;
-      else if (score === bar) tied[atBar++] = i;
+    chosen.set(arena.above.subarray(0, above));
+    if (above < size) {
+      // Of the candidates at the bar, the smallest ids fill the rest.
+      const tied = arena.tied.subarray(0, arena.tiedCount);
+      const byId = (x: number, y: number) => ((ids[candidates[x] as number] as string) < (ids[candidates[y] as number] as string) ? -1 : 1);
+      if (tied.length > size - above) tied.sort(byId);
+      for (let i = 0; above < size && i < tied.length; i++) chosen[above++] = tied[i] as number;
     }
-    const byId = (x: number, y: number) => ((ids[candidates[x] as number] as string) < (ids[candidates[y] as number] as string) ? -1 : 1);
-    if (atBar > size - above) tied.subarray(0, atBar).sort(byId);
-    for (let i = 0; above < size && i < atBar; i++) chosen[above++] = tied[i] as number;
     sortPositions(chosen, above, all, candidates, ids);
     const { slots, scores, products } = ranked;
     for (let rank = 0; rank < above; rank++) {
@@ -496,35 +479,6 @@ function sortPositions(positions: Int32Array, count: number, score: Float64Array
     }
     positions[j + 1] = position;
   }
-}
-
-/**
- * The k-th largest (k from 0) of values[0..n), k < n: a min-heap of the k + 1 largest seen so far, in `heap` (reused
- * scratch, at least k + 1 long), whose root is the answer at the end. Most values are rejected by one comparison
- * with the root, so it reads the values once and moves little, where a quickselect copied and reordered them all.
- */
-function kthLargest(values: Float64Array, n: number, k: number, heap: Float64Array): number {
-  const size = k + 1;
-  for (let i = 0; i < size; i++) heap[i] = values[i] as number;
-  for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(heap, size, i, heap[i] as number);
-  for (let i = size; i < n; i++) {
-    const value = values[i] as number;
-    if (value > (heap[0] as number)) siftDown(heap, size, 0, value);
-  }
-  return heap[0] as number;
-}
-
-/** Puts `value` at `at` of a min-heap of `size` and moves it down to where it belongs. */
-function siftDown(heap: Float64Array, size: number, at: number, value: number): void {
-  const half = size >> 1;
-  while (at < half) {
-    let child = 2 * at + 1;
-    if (child + 1 < size && (heap[child + 1] as number) < (heap[child] as number)) child++;
-    if ((heap[child] as number) >= value) break;
-    heap[at] = heap[child] as number;
-    at = child;
-  }
-  heap[at] = value;
 }
 
 /** Pre-filter candidates when the caller names none: see VectorSearchOptions.candidates. */

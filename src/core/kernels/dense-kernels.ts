@@ -2,12 +2,15 @@
 //   hamming  — the Hamming distance from the query's sign bits to every slot's signature, written as Uint16 per slot
 //              and counted into a histogram in the same pass (tombstoned slots get `excluded`);
 //   collect  — the slots at or under a distance cutoff, in slot order (ties at the cutoff: the first `atCutoff`);
-//   dots     — the integer dot product of the int16-quantized query with each candidate's int8 codes.
+//   dots     — the integer dot product of the int16-quantized query with each candidate's int8 codes;
+//   select   — each candidate's score (its dot product times its scale), the re-rank's bar (the k-th best score)
+//              and the candidates above and at it (selection-kernels.ts).
 // Two implementations with identical results: WebAssembly SIMD (i64.popcnt, i32x4.dot_i16x8_s), assembled here
 // at run time and specialised to the dimension, with signatures and codes kept in its memory so nothing is copied
-// per query; and plain JavaScript over the same layout, used where WebAssembly SIMD is unavailable. All three
-// kernels are integer-exact, so the two paths agree bit for bit.
+// per query; and plain JavaScript over the same layout, used where WebAssembly SIMD is unavailable. The first three
+// kernels are integer-exact, and a score is one IEEE-754 product in both, so the two paths agree bit for bit.
 import { memoryFor, regrow } from './arena-memory';
+import { kthLargestKernel, partitionKernel } from './selection-kernels';
 import { FunctionBuilder, Op, Simd, emitModule, i32, i64, uleb, v128 } from './wasm-emitter';
 
 export type KernelKind = 'wasm-simd' | 'js';
@@ -36,6 +39,10 @@ interface Layout {
   distances: number;
   candidates: number;
   dots: number;
+  scores: number;
+  heap: number;
+  above: number;
+  tied: number;
   end: number;
 }
 
@@ -44,6 +51,9 @@ interface WasmExports {
   hammingAllLive(signs: number, live: number, distances: number, histogram: number, querySigns: number, count: number, excluded: number): void;
   collect(distances: number, candidates: number, count: number, cutoff: number, atCutoff: number, total: number): number;
   dots(codes: number, candidates: number, out: number, query: number, n: number, scales: number): void;
+  scaleDots(dots: number, candidates: number, scales: number, out: number, n: number): void;
+  kthLargest(scores: number, count: number, k: number, heap: number): number;
+  partition(scores: number, count: number, bar: number, above: number, tied: number, tiedCount: number, shift: number): number;
 }
 
 /**
@@ -68,6 +78,11 @@ export class DenseArena {
   histogram!: Uint32Array;
   candidates!: Int32Array;
   dots!: Int32Array;
+  /** Per candidate (as `candidates` numbers them): its score, dots[i] × scales[candidates[i]] (see select). */
+  scores!: Float64Array;
+  /** What select found: candidate numbers above the bar, and at it. */
+  above!: Int32Array;
+  tied!: Int32Array;
   query!: Int16Array;
   querySigns!: Uint32Array;
 
@@ -75,6 +90,8 @@ export class DenseArena {
   readonly #queryOffset = 0;
   readonly #querySignsOffset: number;
   readonly #histogramOffset: number;
+  readonly #tiedCountOffset: number;
+  #counters!: Uint32Array;
   readonly #header: number;
   #layout: Layout;
   #buffer: ArrayBuffer;
@@ -92,8 +109,9 @@ export class DenseArena {
     this.queryMax = Math.min(32_767, Math.floor(0x7fff_ffff / (127 * this.codeStride)));
     this.#querySignsOffset = align16(this.codeStride * 2);
     this.#histogramOffset = this.#querySignsOffset + this.signStride * 4;
+    this.#tiedCountOffset = this.#histogramOffset + (dim + 2) * 4;
     // Code rows start on a cache line: a 384-byte row then spans 6 lines, not 7.
-    this.#header = Math.ceil((this.#histogramOffset + (dim + 2) * 4) / 64) * 64;
+    this.#header = Math.ceil((this.#tiedCountOffset + 4) / 64) * 64;
     this.#layout = this.#plan(capacity, INITIAL_CANDIDATES);
     const module = preference === 'js' ? undefined : simdModule(this.codeStride / 16, this.signStride / 4);
     if (preference === 'wasm-simd' && !module) throw new Error('WebAssembly SIMD is not available here');
@@ -218,6 +236,43 @@ export class DenseArena {
     }
   }
 
+  /**
+   * Scores the first `n` candidates (scores[i] = dots[i] × scales[candidates[i]]) and finds the `keep`-th best,
+   * the bar: the candidates above it go to `above` (returns how many, fewer than keep unless all n are kept), those
+   * at it to `tied` (`tiedCount` of them), each in candidate order. Ties are the caller's to order.
+   */
+  select(n: number, keep: number): number {
+    const l = this.#layout;
+    const size = Math.min(keep, n);
+    if (this.#wasm) {
+      this.#wasm.scaleDots(l.dots, l.candidates, l.scales, l.scores, n);
+      // The selection kernels number scores from 1: the array's address − 8, and −1 back on each written number.
+      const bar = size < n ? this.#wasm.kthLargest(l.scores - 8, n, size, l.heap) : Number.NEGATIVE_INFINITY;
+      return this.#wasm.partition(l.scores - 8, n, bar, l.above, l.tied, this.#tiedCountOffset, -1);
+    }
+    const { candidates, dots, scales, scores, above, tied } = this;
+    for (let i = 0; i < n; i++) scores[i] = (dots[i] as number) * (scales[candidates[i] as number] as number);
+    const bar = size < n ? kthLargest(scores, n, size - 1, this.#heapView()) : Number.NEGATIVE_INFINITY;
+    let nAbove = 0;
+    let nTied = 0;
+    for (let i = 0; i < n; i++) {
+      const score = scores[i] as number;
+      if (score > bar) above[nAbove++] = i;
+      else if (score === bar) tied[nTied++] = i;
+    }
+    this.#counters[0] = nTied;
+    return nAbove;
+  }
+
+  /** How many candidates the last `select` found at the bar. */
+  get tiedCount(): number {
+    return this.#counters[0] as number;
+  }
+
+  #heapView(): Float64Array {
+    return new Float64Array(this.#buffer, this.#layout.heap, this.#layout.candidateCapacity);
+  }
+
   #plan(capacity: number, candidateCapacity: number): Layout {
     const codes = this.#header;
     const signs = codes + capacity * this.codeStride;
@@ -228,7 +283,12 @@ export class DenseArena {
     // deciding whether to keep.
     const candidates = distances + align16(capacity * 2 + 32);
     const dots = candidates + align16((candidateCapacity + 4) * 4);
-    return { capacity, candidateCapacity, codes, signs, scales, live, distances, candidates, dots, end: dots + align16((candidateCapacity + 4) * 4) };
+    const scores = dots + align16((candidateCapacity + 4) * 4);
+    const heap = scores + candidateCapacity * 8;
+    const above = heap + candidateCapacity * 8;
+    const tied = above + candidateCapacity * 4;
+    const end = tied + align16(candidateCapacity * 4);
+    return { capacity, candidateCapacity, codes, signs, scales, live, distances, candidates, dots, scores, heap, above, tied, end };
   }
 
   #views(): void {
@@ -244,6 +304,10 @@ export class DenseArena {
     this.distances = new Uint16Array(b, l.distances, l.capacity);
     this.candidates = new Int32Array(b, l.candidates, l.candidateCapacity + 4);
     this.dots = new Int32Array(b, l.dots, l.candidateCapacity + 4);
+    this.scores = new Float64Array(b, l.scores, l.candidateCapacity);
+    this.above = new Int32Array(b, l.above, l.candidateCapacity);
+    this.tied = new Int32Array(b, l.tied, l.candidateCapacity);
+    this.#counters = new Uint32Array(b, this.#tiedCountOffset, 1);
   }
 }
 
@@ -279,7 +343,7 @@ export function simdSupported(): boolean {
 
 /** The kernels' WebAssembly binary, specialised to the row sizes (loops over chunks fully unrolled). */
 export function kernelBytes(codeChunks: number, signChunks: number): Uint8Array<ArrayBuffer> {
-  return emitModule([hammingKernel(signChunks, true), collectKernel(), dotsKernel(codeChunks), hammingKernel(signChunks, false)]);
+  return emitModule([hammingKernel(signChunks, true), collectKernel(), dotsKernel(codeChunks), hammingKernel(signChunks, false), scaleDotsKernel(), kthLargestKernel(), partitionKernel()]);
 }
 
 function lane(f: FunctionBuilder, vector: number, index: number): FunctionBuilder {
@@ -472,4 +536,50 @@ function dotsKernel(chunks: number): FunctionBuilder {
   f.get(out).get(n).const(2).op(Op.i32Shl).op(Op.i32Add).get(sink).mem(Op.i32Store, 2);
   f.op(Op.end);
   return f;
+}
+
+/** out[i] = dots[i] × scales[candidates[i]] for i < n, in f64: the int32 and the float32 promoted, one product. */
+function scaleDotsKernel(): FunctionBuilder {
+  const f = new FunctionBuilder('scaleDots', [i32, i32, i32, i32, i32], []);
+  const [dots, candidates, scales, out, n] = [0, 1, 2, 3, 4];
+  const i = f.local(i32);
+  f.open(Op.block).open(Op.loop);
+  f.get(i).get(n).op(Op.i32GeU).op(Op.brIf, uleb(1));
+  f.get(out).get(i).const(3).op(Op.i32Shl).op(Op.i32Add);
+  f.get(dots).get(i).const(2).op(Op.i32Shl).op(Op.i32Add).mem(Op.i32Load, 2).op(Op.f64ConvertI32S);
+  f.get(scales).get(candidates).get(i).const(2).op(Op.i32Shl).op(Op.i32Add).mem(Op.i32Load, 2).const(2).op(Op.i32Shl).op(Op.i32Add);
+  f.mem(Op.f32Load, 2).op(Op.f64PromoteF32).op(Op.f64Mul).mem(Op.f64Store, 3);
+  f.get(i).const(1).op(Op.i32Add).set(i);
+  f.op(Op.br, uleb(0));
+  f.op(Op.end).op(Op.end);
+  return f;
+}
+
+/**
+ * The k-th largest (k from 0) of values[0..n), k < n: a min-heap of the k + 1 largest seen so far, in `heap` (reused
+ * scratch, at least k + 1 long), whose root is the answer at the end. Most values are rejected by one comparison
+ * with the root, so it reads the values once and moves little, where a quickselect copied and reordered them all.
+ */
+function kthLargest(values: Float64Array, n: number, k: number, heap: Float64Array): number {
+  const size = k + 1;
+  for (let i = 0; i < size; i++) heap[i] = values[i] as number;
+  for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(heap, size, i, heap[i] as number);
+  for (let i = size; i < n; i++) {
+    const value = values[i] as number;
+    if (value > (heap[0] as number)) siftDown(heap, size, 0, value);
+  }
+  return heap[0] as number;
+}
+
+/** Puts `value` at `at` of a min-heap of `size` and moves it down to where it belongs. */
+function siftDown(heap: Float64Array, size: number, at: number, value: number): void {
+  const half = size >> 1;
+  while (at < half) {
+    let child = 2 * at + 1;
+    if (child + 1 < size && (heap[child + 1] as number) < (heap[child] as number)) child++;
+    if ((heap[child] as number) >= value) break;
+    heap[at] = heap[child] as number;
+    at = child;
+  }
+  heap[at] = value;
 }

@@ -1,14 +1,15 @@
 // The keyword index's query loops as WebAssembly, over arrays kept in one linear memory (see KeywordArena):
 //   accumulate — one term's BM25 contributions, added into compact per-query scores (a slot's first contribution
 //                gives it the next position; later ones add to its score);
-//   kthLargest — the k-th largest of the query's scores (a bounded min-heap of plain numbers);
-//   partition  — the positions whose score is above a bar, and those equal to it;
+//   kthLargest — the k-th largest of the query's scores (a bounded min-heap of plain numbers; selection-kernels.ts);
+//   partition  — the positions whose score is above a bar, and those equal to it (selection-kernels.ts);
 //   forget     — the touched slots' positions back to 0, ready for the next query.
 // Why WebAssembly: these loops are most of a keyword query, and as JavaScript they ran unoptimized for the first
 // few dozen queries of a session (V8 compiles them late, and a user's session rarely asks more), while WebAssembly
 // is compiled before the first call. Every score is the same IEEE-754 expression, in the same order, as the
 // JavaScript loops in bm25.ts compute it (WebAssembly has no fused multiply-add), so both give the same bits.
 import { memoryFor, regrow, type KeptRegion } from './arena-memory';
+import { kthLargestKernel, partitionKernel } from './selection-kernels';
 import { FunctionBuilder, Op, emitModule, f64, i32, uleb } from './wasm-emitter';
 
 export interface KeywordKernels {
@@ -30,7 +31,7 @@ export interface KeywordKernels {
     averageLength: number,
   ): number;
   kthLargest(scores: number, count: number, k: number, heap: number): number;
-  partition(scores: number, count: number, bar: number, above: number, tied: number, tiedCount: number): number;
+  partition(scores: number, count: number, bar: number, above: number, tied: number, tiedCount: number, shift: number): number;
   forget(position: number, touched: number, count: number): void;
 }
 
@@ -276,118 +277,6 @@ function accumulateKernel(): FunctionBuilder {
   f.op(Op.br, uleb(0));
   f.op(Op.end).op(Op.end);
   f.get(touchedCount);
-  return f;
-}
-
-/**
- * The k-th largest of scores[1..count] (1 ≤ k ≤ count), counting equal scores apart: a min-heap of the k largest
- * seen (in `heap`, k doubles), whose root is the answer; most scores fall under the root and cost one comparison.
- */
-function kthLargestKernel(): FunctionBuilder {
-  const f = new FunctionBuilder('kthLargest', [i32, i32, i32, i32], [f64]);
-  const [scores, count, k, heap] = [0, 1, 2, 3];
-  const i = f.local(i32);
-  const size = f.local(i32);
-  const at = f.local(i32);
-  const parent = f.local(i32);
-  const child = f.local(i32);
-  const score = f.local(f64);
-  const other = f.local(f64);
-  const root = f.local(f64);
-  const heapAt = (index: number): void => {
-    f.get(heap).get(index).const(3).op(Op.i32Shl).op(Op.i32Add);
-  };
-  // Fill: append each of the first k and sift it up.
-  f.const(1).set(i);
-  f.open(Op.block).open(Op.loop);
-  f.get(size).get(k).op(Op.i32GeU).op(Op.brIf, uleb(1));
-  f.get(scores).get(i).const(3).op(Op.i32Shl).op(Op.i32Add).mem(Op.f64Load, 3).set(score);
-  f.get(i).const(1).op(Op.i32Add).set(i);
-  f.get(size).set(at);
-  f.get(size).const(1).op(Op.i32Add).set(size);
-  f.open(Op.block).open(Op.loop);
-  f.get(at).op(Op.i32Eqz).op(Op.brIf, uleb(1));
-  f.get(at).const(1).op(Op.i32Sub).const(1).op(Op.i32ShrU).set(parent);
-  heapAt(parent);
-  f.mem(Op.f64Load, 3).tee(other).get(score).op(Op.f64Le).op(Op.brIf, uleb(1));
-  heapAt(at);
-  f.get(other).mem(Op.f64Store, 3);
-  f.get(parent).set(at);
-  f.op(Op.br, uleb(0));
-  f.op(Op.end).op(Op.end);
-  heapAt(at);
-  f.get(score).mem(Op.f64Store, 3);
-  f.op(Op.br, uleb(0));
-  f.op(Op.end).op(Op.end);
-  // The rest: a score above the root replaces it and sinks to its place.
-  f.get(heap).mem(Op.f64Load, 3).set(root);
-  f.open(Op.block).open(Op.loop);
-  f.get(i).get(count).op(Op.i32GtU).op(Op.brIf, uleb(1));
-  f.get(scores).get(i).const(3).op(Op.i32Shl).op(Op.i32Add).mem(Op.f64Load, 3).set(score);
-  f.get(i).const(1).op(Op.i32Add).set(i);
-  f.get(score).get(root).op(Op.f64Gt);
-  f.open(Op.if);
-  f.const(0).set(at);
-  f.open(Op.block).open(Op.loop);
-  f.get(at).const(1).op(Op.i32Shl).const(1).op(Op.i32Add).tee(child).get(size).op(Op.i32GeU).op(Op.brIf, uleb(1));
-  heapAt(child);
-  f.mem(Op.f64Load, 3).set(other);
-  // The smaller child, when the right one exists and is smaller.
-  f.get(child).const(1).op(Op.i32Add).get(size).op(Op.i32LtU);
-  f.open(Op.if);
-  heapAt(child);
-  f.mem(Op.f64Load, 3, 8).tee(root).get(other).op(Op.f64Lt);
-  f.open(Op.if);
-  f.get(root).set(other);
-  f.get(child).const(1).op(Op.i32Add).set(child);
-  f.op(Op.end);
-  f.op(Op.end);
-  f.get(other).get(score).op(Op.f64Ge).op(Op.brIf, uleb(1));
-  heapAt(at);
-  f.get(other).mem(Op.f64Store, 3);
-  f.get(child).set(at);
-  f.op(Op.br, uleb(0));
-  f.op(Op.end).op(Op.end);
-  heapAt(at);
-  f.get(score).mem(Op.f64Store, 3);
-  f.get(heap).mem(Op.f64Load, 3).set(root);
-  f.op(Op.end);
-  f.op(Op.br, uleb(0));
-  f.op(Op.end).op(Op.end);
-  f.get(root);
-  return f;
-}
-
-/**
- * Positions p in 1..count with scores[p] > bar go to `above`, those equal to it to `tied`, each in position order;
- * the tied count is stored at `tiedCount` and the above count returned.
- */
-function partitionKernel(): FunctionBuilder {
-  const f = new FunctionBuilder('partition', [i32, i32, f64, i32, i32, i32], [i32]);
-  const [scores, count, bar, above, tied, tiedCount] = [0, 1, 2, 3, 4, 5];
-  const p = f.local(i32);
-  const nAbove = f.local(i32);
-  const nTied = f.local(i32);
-  const score = f.local(f64);
-  f.const(1).set(p);
-  f.open(Op.block).open(Op.loop);
-  f.get(p).get(count).op(Op.i32GtU).op(Op.brIf, uleb(1));
-  f.get(scores).get(p).const(3).op(Op.i32Shl).op(Op.i32Add).mem(Op.f64Load, 3).tee(score).get(bar).op(Op.f64Gt);
-  f.open(Op.if);
-  f.get(above).get(nAbove).const(2).op(Op.i32Shl).op(Op.i32Add).get(p).mem(Op.i32Store, 2);
-  f.get(nAbove).const(1).op(Op.i32Add).set(nAbove);
-  f.op(Op.else);
-  f.get(score).get(bar).op(Op.f64Eq);
-  f.open(Op.if);
-  f.get(tied).get(nTied).const(2).op(Op.i32Shl).op(Op.i32Add).get(p).mem(Op.i32Store, 2);
-  f.get(nTied).const(1).op(Op.i32Add).set(nTied);
-  f.op(Op.end);
-  f.op(Op.end);
-  f.get(p).const(1).op(Op.i32Add).set(p);
-  f.op(Op.br, uleb(0));
-  f.op(Op.end).op(Op.end);
-  f.get(tiedCount).get(nTied).mem(Op.i32Store, 2);
-  f.get(nAbove);
   return f;
 }
 

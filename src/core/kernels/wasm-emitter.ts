@@ -27,6 +27,7 @@ export const Op = {
   localTee: 0x22,
   i32Load: 0x28,
   i64Load: 0x29,
+  f32Load: 0x2a,
   f64Load: 0x2b,
   i32Load8U: 0x2d,
   i32Load16U: 0x2f,
@@ -63,7 +64,9 @@ export const Op = {
   f64Mul: 0xa2,
   f64Div: 0xa3,
   i32WrapI64: 0xa7,
+  f64ConvertI32S: 0xb7,
   f64ConvertI32U: 0xb8,
+  f64PromoteF32: 0xbb,
 } as const;
 
 /** SIMD opcodes (emitted after the 0xfd prefix). */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Bm25Index, DEFAULT_B, type Bm25Hit } from '../../../src/core/bm25';
+import { Bm25Index, DEFAULT_B, type Bm25Hit, type QueryTerm } from '../../../src/core/bm25';
 import { SegmentIntegrityError } from '../../../src/core/errors';
 import { buildPostings } from '../../../src/core/postings';
 import { termFrequencies } from '../../../src/core/tokenizer';
@@ -179,6 +179,21 @@ describe('scores', () => {
     expect(scoresOf(index.search(['y', 'x']))).toEqual(scoresOf(index.search(['x', 'y'])));
     expect(index.search(['nothing'])).toEqual([]);
     expect(index.search([])).toEqual([]);
+  });
+
+  test('rank is search without matched terms, and matchedTerms gives the same terms for any chosen hits', () => {
+    const random = seededRandom(17);
+    const vocabulary = Array.from({ length: 12 }, (_, i) => `v${i}`);
+    const index = new Bm25Index();
+    for (let i = 0; i < 300; i++) index.add(`doc${i}`, new Map(Array.from({ length: 1 + Math.floor(random() * 4) }, () => [pick(random, vocabulary), 1 + Math.floor(random() * 3)] as const)));
+    for (let i = 0; i < 300; i += 9) index.remove(`doc${i}`);
+    for (const query of [['v1'], ['v2', 'v3'], [['v4', 'v5'], 'v1'], ['v0', 'absent']] as QueryTerm[][]) {
+      const hits = index.search(query, { limit: 40 });
+      expect(hits.length).toBeGreaterThan(0);
+      expect(index.rank(query, { limit: 40 })).toEqual(hits.map(({ id, score }) => ({ id, score })));
+      const chosen = hits.filter((_, i) => i % 3 === 0);
+      expect(index.matchedTerms([...chosen.map((hit) => hit.id), 'doc0', 'unknown'], query)).toEqual([...chosen.map((hit) => hit.matchedTerms), [], []]);
+    }
   });
 });
 

@@ -141,6 +141,21 @@ describe('DenseArena kernels: WebAssembly SIMD and JavaScript agree with referen
       arena.dot(n);
       expect(Array.from(arena.dots.subarray(0, n))).toEqual(dots);
     }
+    // Selection over those candidates: scores (the same bits), then above and at the keep-th best, against a sort.
+    // Scales with few distinct values so equal scores are common.
+    for (const arena of [wasm, js]) for (let slot = 0; slot < count; slot++) arena.scales[slot] = 1 / (1 + (slot % 5));
+    const scores = Array.from({ length: n }, (_, i) => (dots[i] as number) * (js.scales[js.candidates[i] as number] as number));
+    for (const keep of [1, 7, Math.ceil(n / 3), n - 1, n, n + 5].filter((k) => k >= 1)) {
+      const size = Math.min(keep, n);
+      const bar = size < n ? ([...scores].sort((x, y) => y - x)[size - 1] as number) : Number.NEGATIVE_INFINITY;
+      const indices = scores.map((_, i) => i);
+      for (const arena of [wasm, js]) {
+        const above = arena.select(n, keep);
+        expect(Array.from(arena.scores.subarray(0, n))).toEqual(scores);
+        expect(Array.from(arena.above.subarray(0, above))).toEqual(indices.filter((i) => (scores[i] as number) > bar));
+        expect(Array.from(arena.tied.subarray(0, arena.tiedCount))).toEqual(indices.filter((i) => scores[i] === bar));
+      }
+    }
     // With every slot live, the kernel that skips the live flags (allLive) gives the same distances and histogram.
     for (const arena of [wasm, js]) {
       arena.live.fill(1, 0, count);

@@ -33,7 +33,7 @@ describe('the kernels', () => {
       const bar = kernels.kthLargest(l.scores, count, k, l.heap);
       expect(bar).toBe([...values].sort((x, y) => y - x)[k - 1]);
       if (k === count) continue;
-      const above = kernels.partition(l.scores, count, bar, l.above, l.tied, l.tiedCount);
+      const above = kernels.partition(l.scores, count, bar, l.above, l.tied, l.tiedCount, 0);
       const positions = values.map((_, i) => i + 1);
       expect(Array.from(arena.above.subarray(0, above))).toEqual(positions.filter((p) => (values[p - 1] as number) > bar));
       expect(Array.from(arena.tied.subarray(0, arena.tiedCount))).toEqual(positions.filter((p) => values[p - 1] === bar));
