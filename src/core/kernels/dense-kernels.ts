@@ -2,9 +2,9 @@
 //   hamming  — the Hamming distance from the query's sign bits to every slot's signature, written as Uint16 per slot
 //              and counted into a histogram in the same pass (tombstoned slots get `excluded`);
 //   collect  — the slots at or under a distance cutoff, in slot order (ties at the cutoff: the first `atCutoff`);
-//   dots     — the integer dot product of the int16-quantized query with each candidate's int8 codes;
-//   select   — each candidate's score (its dot product times its scale), the re-rank's bar (the k-th best score)
-//              and the candidates above and at it (selection-kernels.ts).
+//   dots     — the integer dot product of the int16-quantized query with each candidate's int8 codes, and the
+//              candidate's score (that times its scale);
+//   select   — the re-rank's bar (the k-th best score) and the candidates above and at it (selection-kernels.ts).
 // Two implementations with identical results: WebAssembly SIMD (i64.popcnt, i32x4.dot_i16x8_s), assembled here
 // at run time and specialised to the dimension, with signatures and codes kept in its memory so nothing is copied
 // per query; and plain JavaScript over the same layout, used where WebAssembly SIMD is unavailable. The first three
@@ -50,8 +50,7 @@ interface WasmExports {
   hamming(signs: number, live: number, distances: number, histogram: number, querySigns: number, count: number, excluded: number): void;
   hammingAllLive(signs: number, live: number, distances: number, histogram: number, querySigns: number, count: number, excluded: number): void;
   collect(distances: number, candidates: number, count: number, cutoff: number, atCutoff: number, total: number): number;
-  dots(codes: number, candidates: number, out: number, query: number, n: number, scales: number): void;
-  scaleDots(dots: number, candidates: number, scales: number, out: number, n: number): void;
+  dots(codes: number, candidates: number, out: number, query: number, n: number, scales: number, scores: number): void;
   kthLargest(scores: number, count: number, k: number, heap: number): number;
   partition(scores: number, count: number, bar: number, above: number, tied: number, tiedCount: number, shift: number): number;
 }
@@ -217,41 +216,41 @@ export class DenseArena {
   }
 
   /**
-   * dots[i] = Σ query[d] × codes[candidates[i]][d] for i < n (exact integers). The WebAssembly kernel also brings
-   * each candidate's scale into the cache, which the caller reads next.
+   * dots[i] = Σ query[d] × codes[candidates[i]][d] for i < n (exact integers), and scores[i] = dots[i] ×
+   * scales[candidates[i]] (one f64 product of the int32 and the float32).
    */
   dot(n: number): void {
     const l = this.#layout;
     if (this.#wasm) {
-      this.#wasm.dots(l.codes, l.candidates, l.dots, this.#queryOffset, n, l.scales);
+      this.#wasm.dots(l.codes, l.candidates, l.dots, this.#queryOffset, n, l.scales, l.scores);
       return;
     }
-    const { codes, candidates, dots, query } = this;
+    const { codes, candidates, dots, query, scales, scores } = this;
     const dim = this.dim;
     const stride = this.codeStride;
     for (let i = 0; i < n; i++) {
+      const slot = candidates[i] as number;
       let sum = 0;
-      for (let d = 0, p = (candidates[i] as number) * stride; d < dim; d++, p++) sum += (query[d] as number) * (codes[p] as number);
+      for (let d = 0, p = slot * stride; d < dim; d++, p++) sum += (query[d] as number) * (codes[p] as number);
       dots[i] = sum;
+      scores[i] = sum * (scales[slot] as number);
     }
   }
 
   /**
-   * Scores the first `n` candidates (scores[i] = dots[i] × scales[candidates[i]]) and finds the `keep`-th best,
-   * the bar: the candidates above it go to `above` (returns how many, fewer than keep unless all n are kept), those
-   * at it to `tied` (`tiedCount` of them), each in candidate order. Ties are the caller's to order.
+   * Finds the `keep`-th best score of the first `n` candidates (scored by `dot`), the bar: the candidates above it
+   * go to `above` (returns how many, fewer than keep unless all n are kept), those at it to `tied` (`tiedCount` of
+   * them), each in candidate order. Ties are the caller's to order.
    */
   select(n: number, keep: number): number {
     const l = this.#layout;
     const size = Math.min(keep, n);
     if (this.#wasm) {
-      this.#wasm.scaleDots(l.dots, l.candidates, l.scales, l.scores, n);
       // The selection kernels number scores from 1: the array's address − 8, and −1 back on each written number.
       const bar = size < n ? this.#wasm.kthLargest(l.scores - 8, n, size, l.heap) : Number.NEGATIVE_INFINITY;
       return this.#wasm.partition(l.scores - 8, n, bar, l.above, l.tied, this.#tiedCountOffset, -1);
     }
-    const { candidates, dots, scales, scores, above, tied } = this;
-    for (let i = 0; i < n; i++) scores[i] = (dots[i] as number) * (scales[candidates[i] as number] as number);
+    const { scores, above, tied } = this;
     const bar = size < n ? kthLargest(scores, n, size - 1, this.#heapView()) : Number.NEGATIVE_INFINITY;
     let nAbove = 0;
     let nTied = 0;
@@ -343,7 +342,7 @@ export function simdSupported(): boolean {
 
 /** The kernels' WebAssembly binary, specialised to the row sizes (loops over chunks fully unrolled). */
 export function kernelBytes(codeChunks: number, signChunks: number): Uint8Array<ArrayBuffer> {
-  return emitModule([hammingKernel(signChunks, true), collectKernel(), dotsKernel(codeChunks), hammingKernel(signChunks, false), scaleDotsKernel(), kthLargestKernel(), partitionKernel()]);
+  return emitModule([hammingKernel(signChunks, true), collectKernel(), dotsKernel(codeChunks), hammingKernel(signChunks, false), kthLargestKernel(), partitionKernel()]);
 }
 
 function lane(f: FunctionBuilder, vector: number, index: number): FunctionBuilder {
@@ -473,9 +472,10 @@ function collectKernel(): FunctionBuilder {
 }
 
 function dotsKernel(chunks: number): FunctionBuilder {
-  const f = new FunctionBuilder('dots', [i32, i32, i32, i32, i32, i32], []);
-  const [codes, candidates, out, query, n, scales] = [0, 1, 2, 3, 4, 5];
+  const f = new FunctionBuilder('dots', [i32, i32, i32, i32, i32, i32, i32], []);
+  const [codes, candidates, out, query, n, scales, scores] = [0, 1, 2, 3, 4, 5, 6];
   const row = f.local(i32);
+  const slot = f.local(i32);
   const sink = f.local(i32);
   const sum = f.local(i32);
   const at = f.local(i32);
@@ -490,8 +490,8 @@ function dotsKernel(chunks: number): FunctionBuilder {
     f.const(TOUCH_BLOCK).op(Op.i32Add).tee(target).get(n).get(target).get(n).op(Op.i32LtU).op(Op.select).set(target);
   };
   // Reads one byte of every cache line of the rows of candidates [touchAt, touchEnd), and of their scales: a short
-  // loop of independent loads, so the misses of a whole block are in flight together. The scales are not read here;
-  // the caller scales the dot products next, and without this each scale (a random line of its own) missed there.
+  // loop of independent loads, so the misses of a whole block are in flight together (each scale is a random line
+  // of its own, read when the row is scored).
   const touch = () => {
     f.open(Op.block).get(touchAt).get(touchEnd).op(Op.i32GeU).op(Op.brIf, uleb(0));
     f.open(Op.loop);
@@ -515,7 +515,7 @@ function dotsKernel(chunks: number): FunctionBuilder {
   blockFrom(touchEnd);
   touch();
   f.open(Op.loop);
-  f.get(candidates).get(at).const(2).op(Op.i32Shl).op(Op.i32Add).mem(Op.i32Load, 2).const(stride).op(Op.i32Mul).get(codes).op(Op.i32Add).set(row);
+  f.get(candidates).get(at).const(2).op(Op.i32Shl).op(Op.i32Add).mem(Op.i32Load, 2).tee(slot).const(stride).op(Op.i32Mul).get(codes).op(Op.i32Add).set(row);
   for (let c = 0; c < chunks; c++) {
     // 16 int8 codes → two i16x8 halves, each multiplied with 8 query components and summed in pairs into i32x4.
     f.get(row).v128Load(16 * c).tee(bytes).simd(Simd.i16x8ExtendLowI8x16S);
@@ -528,6 +528,10 @@ function dotsKernel(chunks: number): FunctionBuilder {
   sumLanes(f, acc);
   f.set(sum);
   f.get(out).get(at).const(2).op(Op.i32Shl).op(Op.i32Add).get(sum).mem(Op.i32Store, 2);
+  // Its score: the int32 and the float32 scale promoted, one f64 product (as JavaScript computes it).
+  f.get(scores).get(at).const(3).op(Op.i32Shl).op(Op.i32Add);
+  f.get(sum).op(Op.f64ConvertI32S).get(scales).get(slot).const(2).op(Op.i32Shl).op(Op.i32Add).mem(Op.f32Load, 2).op(Op.f64PromoteF32).op(Op.f64Mul);
+  f.mem(Op.f64Store, 3);
   f.get(at).const(1).op(Op.i32Add).tee(at).get(blockEnd).op(Op.i32LtU).op(Op.brIf, uleb(0));
   f.op(Op.end);
   f.get(at).get(n).op(Op.i32LtU).op(Op.brIf, uleb(0));
@@ -535,23 +539,6 @@ function dotsKernel(chunks: number): FunctionBuilder {
   // The touched bytes go one past the last dot product, so the loads cannot be dropped as dead.
   f.get(out).get(n).const(2).op(Op.i32Shl).op(Op.i32Add).get(sink).mem(Op.i32Store, 2);
   f.op(Op.end);
-  return f;
-}
-
-/** out[i] = dots[i] × scales[candidates[i]] for i < n, in f64: the int32 and the float32 promoted, one product. */
-function scaleDotsKernel(): FunctionBuilder {
-  const f = new FunctionBuilder('scaleDots', [i32, i32, i32, i32, i32], []);
-  const [dots, candidates, scales, out, n] = [0, 1, 2, 3, 4];
-  const i = f.local(i32);
-  f.open(Op.block).open(Op.loop);
-  f.get(i).get(n).op(Op.i32GeU).op(Op.brIf, uleb(1));
-  f.get(out).get(i).const(3).op(Op.i32Shl).op(Op.i32Add);
-  f.get(dots).get(i).const(2).op(Op.i32Shl).op(Op.i32Add).mem(Op.i32Load, 2).op(Op.f64ConvertI32S);
-  f.get(scales).get(candidates).get(i).const(2).op(Op.i32Shl).op(Op.i32Add).mem(Op.i32Load, 2).const(2).op(Op.i32Shl).op(Op.i32Add);
-  f.mem(Op.f32Load, 2).op(Op.f64PromoteF32).op(Op.f64Mul).mem(Op.f64Store, 3);
-  f.get(i).const(1).op(Op.i32Add).set(i);
-  f.op(Op.br, uleb(0));
-  f.op(Op.end).op(Op.end);
   return f;
 }
 

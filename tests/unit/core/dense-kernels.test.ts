@@ -141,9 +141,12 @@ describe('DenseArena kernels: WebAssembly SIMD and JavaScript agree with referen
       arena.dot(n);
       expect(Array.from(arena.dots.subarray(0, n))).toEqual(dots);
     }
-    // Selection over those candidates: scores (the same bits), then above and at the keep-th best, against a sort.
-    // Scales with few distinct values so equal scores are common.
-    for (const arena of [wasm, js]) for (let slot = 0; slot < count; slot++) arena.scales[slot] = 1 / (1 + (slot % 5));
+    // Their scores (dot × scale, the same bits), then above and at the keep-th best, against a sort. Scales with
+    // few distinct values so equal scores are common.
+    for (const arena of [wasm, js]) {
+      for (let slot = 0; slot < count; slot++) arena.scales[slot] = 1 / (1 + (slot % 5));
+      arena.dot(n);
+    }
     const scores = Array.from({ length: n }, (_, i) => (dots[i] as number) * (js.scales[js.candidates[i] as number] as number));
     for (const keep of [1, 7, Math.ceil(n / 3), n - 1, n, n + 5].filter((k) => k >= 1)) {
       const size = Math.min(keep, n);
