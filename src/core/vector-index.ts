@@ -6,7 +6,7 @@
 // 4.8 MB + 38.4 MB + 0.4 MB + 9.6 MB, where the Float32 vectors themselves would take 154 MB. The hot loops (Hamming
 // distances with their histogram, candidate collection, int8 dot products) run as WebAssembly kernels over arrays
 // kept in the kernels' own memory, with a plain-JavaScript fallback giving identical results (see
-// kernels/dense-kernels.ts); the refinement is integer arithmetic in JavaScript, shared by both.
+// kernels/dense-kernels.ts), and so do the re-rank's selection and the refinement's residual sums.
 import { InvalidInputError } from './errors';
 import { DenseArena, type KernelKind, type KernelPreference } from './kernels/dense-kernels';
 
@@ -85,8 +85,6 @@ export class VectorIndex {
   /** 32-bit words of 2-bit residuals per slot: component d in bits 2(d mod 16) of word ⌊d / 16⌋. */
   readonly #residualStride: number;
   #residuals: Uint32Array[] = [];
-  /** Per-query scratch, reused: the refinement's lookup tables. */
-  #table = new Int32Array(0);
   /** The candidates the re-rank keeps (numbered as the arena's `candidates`), then the refinement's order. */
   #chosen = new Int32Array(0);
   /** The re-rank's kept hits (see Ranked) and the refinement's scores, sized to the largest `keep` asked for. */
@@ -200,11 +198,12 @@ export class VectorIndex {
     const limit = options.limit;
     if (limit < 1 || this.size === 0) return [];
     const q = normaliseInto(query, this.#unit);
-    const found = this.#prefilter(q, Math.max(limit, options.candidates ?? defaultCandidates(limit, this.size)), options.filter);
     const own = this.#exact;
     const exact = options.exact ?? (own ? (id: string) => own.get(id) : undefined);
+    const refine = exact ? 0 : (options.refine ?? limit + Math.max(limit, 40));
+    const wanted = Math.max(limit, options.candidates ?? defaultCandidates(limit, this.size));
+    const found = this.#prefilter(q, wanted, refine === 0 ? 0 : Math.max(limit, refine), options.filter);
     if (!exact) {
-      const refine = options.refine ?? limit + Math.max(limit, 40);
       return refine === 0 ? this.#hits(this.#rerank(q, found, limit)) : this.#refine(this.#rerank(q, found, Math.max(limit, refine)), limit);
     }
     return this.#hits(this.#rerank(q, found, Math.max(limit, options.rerank ?? Math.max(5 * limit, 50))))
@@ -273,11 +272,12 @@ export class VectorIndex {
   /**
    * Hamming distance from the query's sign bits to every live, allowed slot, counted into a histogram in the same
    * pass, then a cutoff from the histogram (distances lie in 0..dim) to keep the nearest `wanted` without sorting
-   * 100k numbers. Returns how many candidate slots the arena's `candidates` now holds, in slot order.
+   * 100k numbers. Returns how many candidate slots the arena's `candidates` now holds, in slot order. `refined`:
+   * how many of them the refinement will re-score, for the arena's room.
    */
-  #prefilter(q: Float32Array, wanted: number, filter?: (id: string) => boolean): number {
+  #prefilter(q: Float32Array, wanted: number, refined: number, filter?: (id: string) => boolean): number {
     const arena = this.#arena;
-    arena.reserveCandidates(Math.min(wanted, this.#count));
+    arena.reserveCandidates(Math.min(wanted, this.#count), Math.min(refined, wanted, this.#count));
     const querySigns = arena.querySigns;
     querySigns.fill(0);
     for (let d = 0; d < this.dim; d++) if ((q[d] as number) > 0) querySigns[d >>> 5] = ((querySigns[d >>> 5] as number) | (1 << (d & 31))) >>> 0;
@@ -366,53 +366,23 @@ export class VectorIndex {
    * Integer sums under 2^53 are exact in any order, so both kernel kinds give the same scores.
    */
   #refine(ranked: Ranked, limit: number): VectorHit[] {
-    const dim = this.dim;
-    const query = this.#arena.query;
-    const pairs = Math.ceil(dim / 2);
-    const table = this.#pairTable();
-    for (let p = 0, t = 0; p < pairs; p++, t += 16) {
-      const a = query[2 * p] as number;
-      const b = 2 * p + 1 < dim ? (query[2 * p + 1] as number) : 0;
-      // `| 0`: a zero component times a negative factor is −0 in JavaScript, which deoptimised this function once
-      // per session; the table holds small integers, where −0 and 0 are the same.
-      for (let rb = 0; rb < 4; rb++) {
-        const partB = (b * (2 * rb - 3)) | 0;
-        for (let ra = 0; ra < 4; ra++) table[t + ra + 4 * rb] = (a * (2 * ra - 3) + partB) | 0;
-      }
-    }
-    const { scales } = this.#arena;
-    const ids = this.#ids;
+    const arena = this.#arena;
+    const { scales, residualRows, residualSums } = arena;
     const stride = this.#residualStride;
-    const refined = this.#refined;
     const residuals = this.#residuals;
-    // One read of each hit's residual row first, all independent, so their cache misses overlap; in the scoring loop
-    // below each row's miss would wait behind the previous row's arithmetic.
-    let touched = 0;
-    for (let i = 0; i < ranked.size; i++) {
-      const slot = ranked.slots[i] as number;
-      touched += (residuals[Math.floor(slot / RESIDUAL_BLOCK)] as Uint32Array)[(slot % RESIDUAL_BLOCK) * stride] as number;
-    }
-    // Never true (a sum of unsigned words): it uses the reads, so the compiler cannot drop them as dead code.
-    if (touched < 0) return [];
-    for (let i = 0; i < ranked.size; i++) {
+    // The hits' residual rows into the arena, where the kernel reads them (a few dozen rows of dim / 16 words).
+    for (let i = 0, to = 0; i < ranked.size; i++) {
       const slot = ranked.slots[i] as number;
       const block = residuals[Math.floor(slot / RESIDUAL_BLOCK)] as Uint32Array;
-      let sum = 0;
-      for (let k = 0, p = (slot % RESIDUAL_BLOCK) * stride, t = 0; k < stride; k++, p++, t += 128) {
-        const word = block[p] as number;
-        sum +=
-          (table[t + (word & 15)] as number) +
-          (table[t + 16 + ((word >>> 4) & 15)] as number) +
-          (table[t + 32 + ((word >>> 8) & 15)] as number) +
-          (table[t + 48 + ((word >>> 12) & 15)] as number) +
-          (table[t + 64 + ((word >>> 16) & 15)] as number) +
-          (table[t + 80 + ((word >>> 20) & 15)] as number) +
-          (table[t + 96 + ((word >>> 24) & 15)] as number) +
-          (table[t + 112 + (word >>> 28)] as number);
-      }
-      const total = 8 * (ranked.products[i] as number) + sum;
-      refined[i] = total * (scales[slot] as number) * 0.125 * ranked.inverse;
+      for (let k = 0, from = (slot % RESIDUAL_BLOCK) * stride; k < stride; k++) residualRows[to++] = block[from++] as number;
     }
+    arena.sumResiduals(ranked.size);
+    const refined = this.#refined;
+    for (let i = 0; i < ranked.size; i++) {
+      const total = 8 * (ranked.products[i] as number) + (residualSums[i] as number);
+      refined[i] = total * (scales[ranked.slots[i] as number] as number) * 0.125 * ranked.inverse;
+    }
+    const ids = this.#ids;
     // Positions sorted by refined score, best first (equal scores by id); hit objects only for the `limit` returned.
     const slots = ranked.slots;
     const order = this.#chosen;
@@ -425,13 +395,6 @@ export class VectorIndex {
       hits[rank] = { id: ids[slots[i] as number] as string, score: refined[i] as number };
     }
     return hits;
-  }
-
-  #pairTable(): Int32Array {
-    // The last word's nibbles past dim index tables past `pairs`, which stay zero.
-    const length = this.#residualStride * 8 * 16;
-    if (this.#table.length < length) this.#table = new Int32Array(length);
-    return this.#table;
   }
 
   /** The residual words of a slot, adding blocks up to it as needed. */

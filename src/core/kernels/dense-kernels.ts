@@ -4,7 +4,9 @@
 //   collect  — the slots at or under a distance cutoff, in slot order (ties at the cutoff: the first `atCutoff`);
 //   dots     — the integer dot product of the int16-quantized query with each candidate's int8 codes, and the
 //              candidate's score (that times its scale);
-//   select   — the re-rank's bar (the k-th best score) and the candidates above and at it (selection-kernels.ts).
+//   select   — the re-rank's bar (the k-th best score) and the candidates above and at it (selection-kernels.ts);
+//   residualSums — for the re-rank's best few, Σ query[d] × (2r − 3) over their 2-bit residuals r (VectorIndex's
+//              refinement), the residuals decoded in SIMD lanes.
 // Two implementations with identical results: WebAssembly SIMD (i64.popcnt, i32x4.dot_i16x8_s), assembled here
 // at run time and specialised to the dimension, with signatures and codes kept in its memory so nothing is copied
 // per query; and plain JavaScript over the same layout, used where WebAssembly SIMD is unavailable. The first three
@@ -20,8 +22,9 @@ export type KernelPreference = 'auto' | KernelKind;
 const QUERY_LOCALS = 16;
 /** Candidates whose rows the dot-product kernel touches together, one block ahead of the one it scores. */
 const TOUCH_BLOCK = 32;
-/** Candidates a new arena has room for; a query asking for more grows it (see reserveCandidates). */
+/** Candidates a new arena has room for, and rows it can refine; a query asking for more grows it (reserveCandidates). */
 const INITIAL_CANDIDATES = 1_024;
+const INITIAL_REFINED = 128;
 /** Rows the Hamming loop takes per turn (a power of two). */
 const HAMMING_UNROLL = 8;
 
@@ -32,6 +35,8 @@ interface Layout {
   capacity: number;
   /** Candidates a query may collect (its candidates and their dot products are sized to it, not to the index). */
   candidateCapacity: number;
+  /** Rows of residuals a query may refine. */
+  refineCapacity: number;
   codes: number;
   signs: number;
   scales: number;
@@ -43,6 +48,8 @@ interface Layout {
   heap: number;
   above: number;
   tied: number;
+  residualRows: number;
+  residualSums: number;
   end: number;
 }
 
@@ -53,6 +60,7 @@ interface WasmExports {
   dots(codes: number, candidates: number, out: number, query: number, n: number, scales: number, scores: number): void;
   kthLargest(scores: number, count: number, k: number, heap: number): number;
   partition(scores: number, count: number, bar: number, above: number, tied: number, tiedCount: number, shift: number): number;
+  residualSums(rows: number, n: number, query: number, out: number): void;
 }
 
 /**
@@ -82,6 +90,11 @@ export class DenseArena {
   /** What select found: candidate numbers above the bar, and at it. */
   above!: Int32Array;
   tied!: Int32Array;
+  /** Rows of 2-bit residuals copied in for the refinement (`residualWords` each), and their sums. */
+  residualRows!: Uint32Array;
+  residualSums!: Int32Array;
+  /** Uint32 words of residuals per row: 16 components each. */
+  readonly residualWords: number;
   query!: Int16Array;
   querySigns!: Uint32Array;
 
@@ -105,14 +118,15 @@ export class DenseArena {
     this.#words = Math.ceil(dim / 32);
     this.codeStride = align16(dim);
     this.signStride = Math.ceil(this.#words / 4) * 4;
+    this.residualWords = Math.ceil(dim / 16);
     this.queryMax = Math.min(32_767, Math.floor(0x7fff_ffff / (127 * this.codeStride)));
     this.#querySignsOffset = align16(this.codeStride * 2);
     this.#histogramOffset = this.#querySignsOffset + this.signStride * 4;
     this.#tiedCountOffset = this.#histogramOffset + (dim + 2) * 4;
     // Code rows start on a cache line: a 384-byte row then spans 6 lines, not 7.
     this.#header = Math.ceil((this.#tiedCountOffset + 4) / 64) * 64;
-    this.#layout = this.#plan(capacity, INITIAL_CANDIDATES);
-    const module = preference === 'js' ? undefined : simdModule(this.codeStride / 16, this.signStride / 4);
+    this.#layout = this.#plan(capacity, INITIAL_CANDIDATES, INITIAL_REFINED);
+    const module = preference === 'js' ? undefined : simdModule(this.codeStride / 16, this.signStride / 4, this.residualWords);
     if (preference === 'wasm-simd' && !module) throw new Error('WebAssembly SIMD is not available here');
     if (module) {
       this.#memory = memoryFor(this.#layout.end);
@@ -139,17 +153,18 @@ export class DenseArena {
   reserve(capacity: number): void {
     const old = this.#layout;
     if (capacity <= old.capacity) return;
-    this.#regrow(this.#plan(capacity, old.candidateCapacity));
+    this.#regrow(this.#plan(capacity, old.candidateCapacity, old.refineCapacity));
   }
 
   /**
-   * Room for a query to collect `candidates` slots. Call it before the query writes anything: in the JavaScript
-   * fallback growing copies only the stored rows, not the per-query scratch.
+   * Room for a query to collect `candidates` slots and refine `refined` of them. Call it before the query writes
+   * anything: in the JavaScript fallback growing copies only the stored rows, not the per-query scratch.
    */
-  reserveCandidates(candidates: number): void {
+  reserveCandidates(candidates: number, refined = 0): void {
     const old = this.#layout;
-    if (candidates <= old.candidateCapacity) return;
-    this.#regrow(this.#plan(old.capacity, Math.max(candidates, Math.ceil(old.candidateCapacity * 1.5))));
+    if (candidates <= old.candidateCapacity && refined <= old.refineCapacity) return;
+    const grow = (capacity: number, needed: number): number => (needed <= capacity ? capacity : Math.max(needed, Math.ceil(capacity * 1.5)));
+    this.#regrow(this.#plan(old.capacity, grow(old.candidateCapacity, candidates), grow(old.refineCapacity, refined)));
   }
 
   /** Moves to the layout `next` (capacities never shrink), keeping every stored row. */
@@ -161,12 +176,12 @@ export class DenseArena {
       [old.scales, next.scales, old.capacity * 4],
       [old.live, next.live, old.capacity],
     ];
-    this.#buffer = regrow(
-      this.#memory,
-      this.#buffer,
-      next.end,
-      keep.map(([from, to, length]) => ({ from, to, length, grownLength: (length / old.capacity) * next.capacity })),
-    );
+    // The header (the query and its signature) stays where it is; in a fresh ArrayBuffer it is copied like the rows.
+    const header = { from: 0, to: 0, length: this.#header, grownLength: this.#header };
+    this.#buffer = regrow(this.#memory, this.#buffer, next.end, [
+      header,
+      ...keep.map(([from, to, length]) => ({ from, to, length, grownLength: (length / old.capacity) * next.capacity })),
+    ]);
     this.#layout = next;
     this.#views();
   }
@@ -263,6 +278,29 @@ export class DenseArena {
     return nAbove;
   }
 
+  /**
+   * residualSums[i] = Σ query[d] × (2r − 3) for the first `n` rows of residualRows, r the 2-bit residual of
+   * component d (bits 2(d mod 16) of word ⌊d / 16⌋). Exact integers: |sum| < 3 × 32,767 × dim stays in an int32 for
+   * any dimension the codes allow.
+   */
+  sumResiduals(n: number): void {
+    const l = this.#layout;
+    if (this.#wasm) {
+      this.#wasm.residualSums(l.residualRows, n, this.#queryOffset, l.residualSums);
+      return;
+    }
+    const { residualRows, residualSums, query } = this;
+    const words = this.residualWords;
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let k = 0; k < words; k++) {
+        const word = residualRows[i * words + k] as number;
+        for (let j = 0; j < 16; j++) sum += (query[16 * k + j] as number) * (2 * ((word >>> (2 * j)) & 3) - 3);
+      }
+      residualSums[i] = sum;
+    }
+  }
+
   /** How many candidates the last `select` found at the bar. */
   get tiedCount(): number {
     return this.#counters[0] as number;
@@ -272,7 +310,7 @@ export class DenseArena {
     return new Float64Array(this.#buffer, this.#layout.heap, this.#layout.candidateCapacity);
   }
 
-  #plan(capacity: number, candidateCapacity: number): Layout {
+  #plan(capacity: number, candidateCapacity: number, refineCapacity: number): Layout {
     const codes = this.#header;
     const signs = codes + capacity * this.codeStride;
     const scales = signs + capacity * this.signStride * 4;
@@ -286,8 +324,10 @@ export class DenseArena {
     const heap = scores + candidateCapacity * 8;
     const above = heap + candidateCapacity * 8;
     const tied = above + candidateCapacity * 4;
-    const end = tied + align16(candidateCapacity * 4);
-    return { capacity, candidateCapacity, codes, signs, scales, live, distances, candidates, dots, scores, heap, above, tied, end };
+    const residualRows = tied + align16(candidateCapacity * 4);
+    const residualSums = residualRows + refineCapacity * this.residualWords * 4;
+    const end = residualSums + align16(refineCapacity * 4);
+    return { capacity, candidateCapacity, refineCapacity, codes, signs, scales, live, distances, candidates, dots, scores, heap, above, tied, residualRows, residualSums, end };
   }
 
   #views(): void {
@@ -306,6 +346,8 @@ export class DenseArena {
     this.scores = new Float64Array(b, l.scores, l.candidateCapacity);
     this.above = new Int32Array(b, l.above, l.candidateCapacity);
     this.tied = new Int32Array(b, l.tied, l.candidateCapacity);
+    this.residualRows = new Uint32Array(b, l.residualRows, l.refineCapacity * this.residualWords);
+    this.residualSums = new Int32Array(b, l.residualSums, l.refineCapacity);
     this.#counters = new Uint32Array(b, this.#tiedCountOffset, 1);
   }
 }
@@ -318,14 +360,17 @@ export function popcount(x: number): number {
 
 const modules = new Map<string, WebAssembly.Module | null>();
 
-/** The compiled kernels for rows of `codeChunks` × 16 code bytes and `signChunks` × 16 signature bytes, or null. */
-export function simdModule(codeChunks: number, signChunks: number): WebAssembly.Module | null {
-  const key = `${codeChunks}:${signChunks}`;
+/**
+ * The compiled kernels for rows of `codeChunks` × 16 code bytes, `signChunks` × 16 signature bytes and
+ * `residualWords` words of residuals, or null.
+ */
+export function simdModule(codeChunks: number, signChunks: number, residualWords = codeChunks): WebAssembly.Module | null {
+  const key = `${codeChunks}:${signChunks}:${residualWords}`;
   let module = modules.get(key);
   if (module === undefined) {
     module = null;
     try {
-      const bytes = kernelBytes(codeChunks, signChunks);
+      const bytes = kernelBytes(codeChunks, signChunks, residualWords);
       if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
     } catch {
       module = null;
@@ -341,8 +386,16 @@ export function simdSupported(): boolean {
 }
 
 /** The kernels' WebAssembly binary, specialised to the row sizes (loops over chunks fully unrolled). */
-export function kernelBytes(codeChunks: number, signChunks: number): Uint8Array<ArrayBuffer> {
-  return emitModule([hammingKernel(signChunks, true), collectKernel(), dotsKernel(codeChunks), hammingKernel(signChunks, false), kthLargestKernel(), partitionKernel()]);
+export function kernelBytes(codeChunks: number, signChunks: number, residualWords = codeChunks): Uint8Array<ArrayBuffer> {
+  return emitModule([
+    hammingKernel(signChunks, true),
+    collectKernel(),
+    dotsKernel(codeChunks),
+    hammingKernel(signChunks, false),
+    kthLargestKernel(),
+    partitionKernel(),
+    residualSumsKernel(residualWords),
+  ]);
 }
 
 function lane(f: FunctionBuilder, vector: number, index: number): FunctionBuilder {
@@ -569,4 +622,47 @@ function siftDown(heap: Float64Array, size: number, at: number, value: number): 
     at = child;
   }
   heap[at] = value;
+}
+
+/**
+ * Per row: each residual word is two halves of 8 components. A half is splat into 8 i16 lanes; multiplying lane j
+ * by 2^(14 − 2j) (mod 2^16) and shifting right by 14 leaves component j's 2 bits there, with no per-lane shift.
+ * Then 2r − 3, and a dot product with the query's 8 int16 components into i32 lanes.
+ */
+function residualSumsKernel(words: number): FunctionBuilder {
+  const f = new FunctionBuilder('residualSums', [i32, i32, i32, i32], []);
+  const [rows, n, query, out] = [0, 1, 2, 3];
+  const i = f.local(i32);
+  const word = f.local(i32);
+  const acc = f.local(v128);
+  const spread = f.local(v128);
+  const three = f.local(v128);
+  const i16Lanes = (values: readonly number[]): number[] => values.flatMap((v) => [v & 0xff, (v >>> 8) & 0xff]);
+  f.simd(Simd.v128Const, i16Lanes([1 << 14, 1 << 12, 1 << 10, 1 << 8, 1 << 6, 1 << 4, 1 << 2, 1])).set(spread);
+  f.simd(Simd.v128Const, i16Lanes([3, 3, 3, 3, 3, 3, 3, 3])).set(three);
+  /** The 8 components of the half of `word` on the stack, as 2r − 3 in i16 lanes, dotted with the query at `offset`. */
+  const half = (offset: number): void => {
+    f.simd(Simd.i16x8Splat).get(spread).simd(Simd.i16x8Mul).const(14).simd(Simd.i16x8ShrU);
+    f.const(1).simd(Simd.i16x8Shl).get(three).simd(Simd.i16x8Sub);
+    f.get(query).v128Load(offset).simd(Simd.i32x4DotI16x8S);
+  };
+  f.open(Op.block).open(Op.loop);
+  f.get(i).get(n).op(Op.i32GeU).op(Op.brIf, uleb(1));
+  for (let k = 0; k < words; k++) {
+    f.get(rows).mem(Op.i32Load, 2, 4 * k).tee(word);
+    half(32 * k);
+    if (k > 0) f.get(acc).simd(Simd.i32x4Add);
+    f.set(acc);
+    f.get(word).const(16).op(Op.i32ShrU);
+    half(32 * k + 16);
+    f.get(acc).simd(Simd.i32x4Add).set(acc);
+  }
+  f.get(out).get(i).const(2).op(Op.i32Shl).op(Op.i32Add);
+  sumLanes(f, acc);
+  f.mem(Op.i32Store, 2);
+  f.get(rows).const(4 * words).op(Op.i32Add).set(rows);
+  f.get(i).const(1).op(Op.i32Add).set(i);
+  f.op(Op.br, uleb(0));
+  f.op(Op.end).op(Op.end);
+  return f;
 }

@@ -82,6 +82,10 @@ export const Simd = {
   i8x16NarrowI16x8S: 0x65,
   i16x8ExtendLowI8x16S: 0x87,
   i16x8ExtendHighI8x16S: 0x88,
+  i16x8Shl: 0x8b,
+  i16x8ShrU: 0x8d,
+  i16x8Sub: 0x91,
+  i16x8Mul: 0x95,
   i32x4Add: 0xae,
   i32x4DotI16x8S: 0xba,
 } as const;
