@@ -181,7 +181,7 @@ try {
       measuredAt: headline ? '100k × 384' : 'not measured: run without --sizes/--dims limits to include 100000 × 384',
       query: 'HybridRetriever.retrieve({ text, vector }, { limit: 10, mmrLambda: 1 }), query embedding precomputed',
       naive: `Float32 cosine over every item + top-10 partial sort, over ${headline?.naive.queries ?? 0} queries`,
-      floor: 'bytes the indexes read per hybrid query (signatures + live flags + re-ranked int8 codes and scales + refined hits\' 2-bit residuals + BM25 postings of every index term the query reads, the verb forms it expands to included) / measured bandwidth',
+      floor: 'bytes the indexes read per hybrid query (signatures + live flags where tombstones exist + re-ranked int8 codes and scales + refined hits\' 2-bit residuals + BM25 postings of every index term the query reads, the verb forms it expands to included) / measured bandwidth',
       recall: 'VectorIndex.search limit 10 without the exact source (int8 re-rank refined by 2-bit residuals, scores final), vs exact Float32 top 10; unrefined and with the exact source: see summaryExtra',
       indexRam: 'VectorIndex.bytes + Bm25Index.bytes as they stand after ingest and the timed queries (growth slack and per-query scratch included; ids and Maps excluded)',
       ingest: 'addDocument + addVectors, batches of 1,000, embedding excluded',

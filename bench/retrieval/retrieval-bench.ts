@@ -290,23 +290,24 @@ function documentFrequencies(retriever: HybridRetriever, corpus: TextCorpus, n: 
  *   dense (VectorIndex.search with limit = depth = 50; candidates c = min(n, max(limit, ⌈n / 50⌉, 64 × min(limit,
  *   10), 16 × limit)), the index's default; refined hits r = min(c, limit + max(limit, 40))):
  *     n × ⌈dim / 32⌉ × 4   sign-bit signatures, every live slot (the Hamming pre-filter)
- *   + n × 1                 live flags, every slot
+ *   + n × 1                 live flags, every slot, only when the index holds tombstones (none here: with none,
+ *                           the Hamming kernel does not read them)
  *   + c × dim               int8 codes of the re-ranked candidates (rows start on a cache line: whole lines at 384)
  *   + c × 4                 their Float32 scales
  *   + r × ⌈dim / 16⌉ × 4    the 2-bit residuals of the hits the refinement re-scores
  *   keyword (Bm25Index.search, per distinct index term t the query reads — its words and the verb forms of them
  *   the index holds, see termsRead — with document frequency df(t)):
  *   + Σ df(t) × (4 + 1)     the posting list: Uint32 slot + Uint8 term frequency
- *   + Σ df(t) × (1 + 4)     per posting, that slot's live flag and Uint32 length (random access; counted as bytes,
- *                           though each really costs a cache line)
+ *   + Σ df(t) × 4           per posting, that slot's Uint32 length (random access; counted as bytes, though each
+ *                           really costs a cache line; a live document's flag is not read: its length says it)
  */
-function bytesPerHybridQuery(n: number, dim: number, queryTerms: readonly string[], df: ReadonlyMap<string, number>): { dense: number; keyword: number; candidates: number } {
+function bytesPerHybridQuery(n: number, dim: number, tombstones: boolean, queryTerms: readonly string[], df: ReadonlyMap<string, number>): { dense: number; keyword: number; candidates: number } {
   const candidates = Math.min(n, Math.max(DEPTH, Math.ceil(n / 50), 64 * Math.min(DEPTH, 10), 16 * DEPTH));
   const refined = Math.min(candidates, DEPTH + Math.max(DEPTH, 40));
-  const dense = n * Math.ceil(dim / 32) * 4 + n + candidates * dim + candidates * 4 + refined * Math.ceil(dim / 16) * 4;
+  const dense = n * Math.ceil(dim / 32) * 4 + (tombstones ? n : 0) + candidates * dim + candidates * 4 + refined * Math.ceil(dim / 16) * 4;
   let postings = 0;
   for (const term of new Set(queryTerms)) postings += df.get(term) ?? 0;
-  return { dense, keyword: postings * (4 + 1 + 1 + 4), candidates };
+  return { dense, keyword: postings * (4 + 1 + 4), candidates };
 }
 
 async function runConfig(corpus: TextCorpus, vectors: Float32Array, queryVecs: readonly Float32Array[], n: number, dim: number, bandwidthGbps: number): Promise<ConfigResult> {
@@ -384,7 +385,8 @@ async function runConfig(corpus: TextCorpus, vectors: Float32Array, queryVecs: r
 
   const read = timed.map((q) => termsRead(retriever, q.text));
   const df = documentFrequencies(retriever, corpus, n, new Set(read.flat()));
-  const perQuery = read.map((terms) => bytesPerHybridQuery(n, dim, terms, df));
+  // The bench never removes an item, so the index holds no tombstones.
+  const perQuery = read.map((terms) => bytesPerHybridQuery(n, dim, false, terms, df));
   const denseBytes = perQuery.reduce((s, b) => s + b.dense, 0) / perQuery.length;
   const keywordBytes = perQuery.reduce((s, b) => s + b.keyword, 0) / perQuery.length;
   const bytesPerMs = bandwidthGbps * 1e6;
