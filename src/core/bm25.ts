@@ -17,6 +17,7 @@
 import { SegmentIntegrityError } from './errors';
 import { KeywordArena, NORM_TABLE, grownCapacity, type KeywordKernelKind, type KeywordKernelPreference, type KeywordKernels } from './kernels/keyword-kernels';
 import { postingsProblem, type PostingsPayload } from './postings';
+import { smallestIds } from './top-k';
 
 export interface Bm25Options {
   /** Term-frequency saturation; 1.2 is the usual default. */
@@ -883,43 +884,4 @@ function matchedTerms(slot: number, members: readonly string[], lists: readonly 
     if (!found.includes(member) && (lists[m] as PostingList).contains(slot)) found.push(member);
   });
   return found;
-}
-
-/**
- * Writes into `out` the `out.length` positions of `tied[0..count)` whose documents have the smallest ids: a bounded
- * max-heap by id, whose root (the largest id kept) turns most later candidates away with one comparison.
- */
-function smallestIds(tied: Uint32Array, count: number, out: Uint32Array, idOf: (position: number) => string): void {
-  const wanted = out.length;
-  if (count === wanted) {
-    out.set(tied.subarray(0, count));
-    return;
-  }
-  let size = 0;
-  for (let i = 0; i < count; i++) {
-    const position = tied[i] as number;
-    const id = idOf(position);
-    if (size < wanted) {
-      let at = size++;
-      while (at > 0) {
-        const parent = (at - 1) >> 1;
-        if (idOf(out[parent] as number) >= id) break;
-        out[at] = out[parent] as number;
-        at = parent;
-      }
-      out[at] = position;
-      continue;
-    }
-    if (id >= idOf(out[0] as number)) continue;
-    let at = 0;
-    for (;;) {
-      let child = 2 * at + 1;
-      if (child >= wanted) break;
-      if (child + 1 < wanted && idOf(out[child + 1] as number) > idOf(out[child] as number)) child++;
-      if (idOf(out[child] as number) <= id) break;
-      out[at] = out[child] as number;
-      at = child;
-    }
-    out[at] = position;
-  }
 }

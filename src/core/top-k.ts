@@ -81,3 +81,43 @@ export class TopK<T> {
     heap[at] = item;
   }
 }
+
+/**
+ * Writes into `out` the `out.length` positions of `tied[0..count)` whose items have the smallest ids, in no
+ * particular order: how a search fills its last places from the items tied at its bar. A bounded max-heap by id,
+ * whose root (the largest id kept) turns most later candidates away with one comparison.
+ */
+export function smallestIds<A extends Uint32Array | Int32Array>(tied: A, count: number, out: A, idOf: (position: number) => string): void {
+  const wanted = out.length;
+  if (count === wanted) {
+    out.set(tied.subarray(0, count));
+    return;
+  }
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    const position = tied[i] as number;
+    const id = idOf(position);
+    if (size < wanted) {
+      let at = size++;
+      while (at > 0) {
+        const parent = (at - 1) >> 1;
+        if (idOf(out[parent] as number) >= id) break;
+        out[at] = out[parent] as number;
+        at = parent;
+      }
+      out[at] = position;
+      continue;
+    }
+    if (id >= idOf(out[0] as number)) continue;
+    let at = 0;
+    for (;;) {
+      let child = 2 * at + 1;
+      if (child >= wanted) break;
+      if (child + 1 < wanted && idOf(out[child + 1] as number) > idOf(out[child] as number)) child++;
+      if (idOf(out[child] as number) <= id) break;
+      out[at] = out[child] as number;
+      at = child;
+    }
+    out[at] = position;
+  }
+}

@@ -9,6 +9,7 @@
 // kernels/dense-kernels.ts), and so do the re-rank's selection and the refinement's residual sums.
 import { InvalidInputError } from './errors';
 import { DenseArena, type KernelKind, type KernelPreference } from './kernels/dense-kernels';
+import { smallestIds } from './top-k';
 
 export interface VectorHit {
   id: string;
@@ -325,11 +326,9 @@ export class VectorIndex {
     const chosen = this.#chosen;
     chosen.set(arena.above.subarray(0, above));
     if (above < size) {
-      // Of the candidates at the bar, the smallest ids fill the rest.
-      const tied = arena.tied.subarray(0, arena.tiedCount);
-      const byId = (x: number, y: number) => ((ids[candidates[x] as number] as string) < (ids[candidates[y] as number] as string) ? -1 : 1);
-      if (tied.length > size - above) tied.sort(byId);
-      for (let i = 0; above < size && i < tied.length; i++) chosen[above++] = tied[i] as number;
+      // Of the candidates at the bar, the smallest ids fill the rest (sortPositions orders them below).
+      smallestIds(arena.tied, arena.tiedCount, chosen.subarray(above, size), (x) => ids[candidates[x] as number] as string);
+      above = size;
     }
     sortPositions(chosen, above, all, candidates, ids);
     const { slots, scores, products } = ranked;
@@ -361,9 +360,9 @@ export class VectorIndex {
 
   /**
    * Re-scores ranked int8 hits with their residuals and returns the best `limit`. Per hit, in integers:
-   * 8 × Σ q·code + Σ q·(2r − 3) = Σ q·(8 × code + 2r − 3), the dot product with the 10-bit decoding, read from
-   * per-query tables of two components' contributions (16 entries per pair), so a hit costs dim / 2 lookups.
-   * Integer sums under 2^53 are exact in any order, so both kernel kinds give the same scores.
+   * 8 × Σ q·code + Σ q·(2r − 3) = Σ q·(8 × code + 2r − 3), the dot product with the 10-bit decoding; the
+   * residual sums come from the arena (DenseArena.sumResiduals). Integer sums under 2^53 are exact in any order, so
+   * both kernel kinds give the same scores.
    */
   #refine(ranked: Ranked, limit: number): VectorHit[] {
     const arena = this.#arena;

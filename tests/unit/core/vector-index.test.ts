@@ -140,6 +140,24 @@ describe('VectorIndex', () => {
     }
   });
 
+  test('when more items tie than the re-rank keeps, the smallest ids are kept, on both kernels', () => {
+    // 300 equal vectors in shuffled order and a few others: every re-rank bar falls among the tied ones.
+    const same = Float32Array.from([0.6, 0.8, 0]);
+    const ids = Array.from({ length: 300 }, (_, i) => `id-${String(i).padStart(3, '0')}`);
+    for (let i = ids.length - 1; i > 0; i--) {
+      const j = (i * 7919) % (i + 1);
+      [ids[i], ids[j]] = [ids[j] as string, ids[i] as string];
+    }
+    for (const kernel of ['wasm-simd', 'js'] as const) {
+      const index = new VectorIndex(3, 16, { kernel, exactBudgetBytes: 0 });
+      for (const id of ids) index.add(id, same);
+      index.add('other', Float32Array.from([0, 0, 1]));
+      const expected = ['id-000', 'id-001', 'id-002', 'id-003', 'id-004'];
+      expect(index.search(same, { limit: 5, refine: 0 }).map((h) => h.id)).toEqual(expected);
+      expect(index.search(same, { limit: 5 }).map((h) => h.id)).toEqual(expected);
+    }
+  });
+
   test('similarity and vectorOf decode stored items', () => {
     const index = new VectorIndex(3);
     index.addMany(['a', 'b', 'c'], Float32Array.from([1, 0, 0, 2, 0, 0, 0, 1, 0]));
